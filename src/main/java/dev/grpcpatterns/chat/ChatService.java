@@ -1,0 +1,65 @@
+package dev.grpcpatterns.chat;
+
+import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.StringJoiner;
+import net.devh.boot.grpc.server.service.GrpcService;
+
+/** The three streaming patterns. */
+@GrpcService
+public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
+
+    private final List<ChatMessage> serverStreamMessages;
+    private final ChatProperties.ServerStream serverStream;
+    private final PacingTimer pacing;
+
+    public ChatService(ChatProperties properties, PacingTimer pacing) {
+        this.serverStream = properties.serverStream();
+        // Built once at start-up: every stream sends the same immutable messages.
+        this.serverStreamMessages = serverStream.messages().stream()
+                .map(ChatService::message)
+                .toList();
+        this.pacing = pacing;
+    }
+
+    @Override
+    public void serverStream(ChatMessage request, StreamObserver<ChatMessage> responseObserver) {
+        new PacedServerStream((ServerCallStreamObserver<ChatMessage>) responseObserver,
+                serverStreamMessages, serverStream.interval(), pacing).start();
+    }
+
+    @Override
+    public StreamObserver<ChatMessage> clientStream(StreamObserver<ChatMessage> responseObserver) {
+        return new StreamObserver<>() {
+            private final StringJoiner texts = new StringJoiner(" ");
+
+            @Override
+            public void onNext(ChatMessage message) {
+                texts.add(message.getMessageText());
+            }
+
+            @Override
+            public void onError(Throwable cancelled) {
+                // The client gave up: there is no one left to answer.
+            }
+
+            @Override
+            public void onCompleted() {
+                responseObserver.onNext(message(texts.toString()));
+                responseObserver.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<ChatMessage> chat(StreamObserver<ChatMessage> responseObserver) {
+        return new EchoChat((ServerCallStreamObserver<ChatMessage>) responseObserver);
+    }
+
+    static ChatMessage message(String text) {
+        return ChatMessage.newBuilder().setMessageText(text).build();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.grpcpatterns.chat;
+
+import dev.grpcpatterns.proto.v1.ChatMessage;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * One Chat call: answers each message with {@code Received: <text>} before reading the next, and reads
+ * the next only while the client keeps up with the answers (grpc-java's manual flow control pattern).
+ * All callbacks of one call run serialized by grpc-java, so no lock is needed.
+ */
+final class EchoChat implements StreamObserver<ChatMessage> {
+
+    private static final String PREFIX = "Received: ";
+
+    private final ServerCallStreamObserver<ChatMessage> responses;
+    private boolean waitingForReady;
+
+    EchoChat(ServerCallStreamObserver<ChatMessage> responses) {
+        this.responses = responses;
+        responses.disableAutoRequest();
+        responses.setOnCancelHandler(() -> {
+            // Cancelled or past its deadline: nothing is pending, so there is nothing to free.
+        });
+        responses.setOnReadyHandler(this::readNextWhenReady);
+        responses.request(1);
+    }
+
+    @Override
+    public void onNext(ChatMessage message) {
+        responses.onNext(ChatService.message(PREFIX + message.getMessageText()));
+        waitingForReady = true;
+        readNextWhenReady();
+    }
+
+    private void readNextWhenReady() {
+        if (waitingForReady && responses.isReady()) {
+            waitingForReady = false;
+            responses.request(1);
+        }
+    }
+
+    @Override
+    public void onError(Throwable cancelled) {
+        // The client cancelled: the call is over and can carry no more replies.
+    }
+
+    @Override
+    public void onCompleted() {
+        responses.onCompleted();
+    }
+}

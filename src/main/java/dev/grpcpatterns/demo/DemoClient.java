@@ -1,0 +1,144 @@
+package dev.grpcpatterns.demo;
+
+import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.proto.v1.GreeterGrpc;
+import dev.grpcpatterns.proto.v1.HelloRequest;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import net.devh.boot.grpc.client.inject.GrpcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the article's four flows over the network through the {@code demo} channel
+ * ({@code grpc.client.demo.*}), handing each line the article prints to {@code out}.
+ * Every call has a deadline; a failed call throws {@link io.grpc.StatusRuntimeException}.
+ */
+@Component
+public class DemoClient {
+
+    @GrpcClient("demo")
+    private GreeterGrpc.GreeterBlockingStub greeter;
+
+    @GrpcClient("demo")
+    private ChatServiceGrpc.ChatServiceBlockingStub chatBlocking;
+
+    @GrpcClient("demo")
+    private ChatServiceGrpc.ChatServiceStub chat;
+
+    private final DemoProperties properties;
+
+    public DemoClient(DemoProperties properties) {
+        this.properties = properties;
+    }
+
+    public void runAll(Consumer<String> out) throws InterruptedException {
+        sayHello(out);
+        serverStream(out);
+        clientStream(out);
+        chat(out);
+    }
+
+    public void sayHello(Consumer<String> out) {
+        out.accept(greeter.withDeadline(deadline())
+                .sayHello(HelloRequest.newBuilder().setName(properties.name()).build())
+                .getResponseText());
+    }
+
+    public void serverStream(Consumer<String> out) {
+        chatBlocking.withDeadline(deadline())
+                .serverStream(message(properties.serverStreamRequest()))
+                .forEachRemaining(reply -> out.accept("Received message: " + reply.getMessageText()));
+    }
+
+    public void clientStream(Consumer<String> out) throws InterruptedException {
+        CompletableFuture<ChatMessage> reply = new CompletableFuture<>();
+        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline()).clientStream(new StreamObserver<>() {
+            @Override
+            public void onNext(ChatMessage message) {
+                reply.complete(message);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                reply.completeExceptionally(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                reply.completeExceptionally(Status.INTERNAL.withDescription("no reply").asRuntimeException());
+            }
+        });
+        properties.clientStreamMessages().forEach(text -> requests.onNext(message(text)));
+        requests.onCompleted();
+        out.accept(await(reply).getMessageText());
+    }
+
+    /** Sends each text, prints its answer as it arrives, then pauses before the next, as the article does. */
+    public void chat(Consumer<String> out) throws InterruptedException {
+        BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        Deadline deadline = deadline();
+        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).chat(new StreamObserver<>() {
+            @Override
+            public void onNext(ChatMessage message) {
+                answers.add(message);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                answers.add(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                answers.add(Status.OK);
+            }
+        });
+        for (String text : properties.chatMessages()) {
+            out.accept("Client Message: " + text);
+            requests.onNext(message(text));
+            ChatMessage answer = (ChatMessage) nextAnswer(answers, deadline);
+            out.accept("Received message: " + answer.getMessageText());
+            Thread.sleep(properties.chatPause().toMillis());
+        }
+        requests.onCompleted();
+        Object end = nextAnswer(answers, deadline);
+        if (end != Status.OK) {
+            throw Status.INTERNAL.withDescription("Chat did not complete: " + end).asRuntimeException();
+        }
+    }
+
+    private static Object nextAnswer(BlockingQueue<Object> answers, Deadline deadline) throws InterruptedException {
+        Object next = answers.poll(deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+        if (next == null) {
+            throw Status.DEADLINE_EXCEEDED.withDescription("no answer before the deadline").asRuntimeException();
+        }
+        if (next instanceof Throwable error) {
+            throw Status.fromThrowable(error).asRuntimeException();
+        }
+        return next;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw Status.fromThrowable(e.getCause()).asRuntimeException();
+        }
+    }
+
+    private Deadline deadline() {
+        return Deadline.after(properties.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static ChatMessage message(String text) {
+        return ChatMessage.newBuilder().setMessageText(text).build();
+    }
+}

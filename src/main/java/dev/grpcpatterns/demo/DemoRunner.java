@@ -1,0 +1,45 @@
+package dev.grpcpatterns.demo;
+
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the demo once against the service itself after it is ready ({@code demo.enabled}). It runs on a
+ * task thread, so the paced flows never hold back start-up or readiness, and a failure is only logged.
+ */
+@Component
+@Profile("!client")
+@ConditionalOnProperty(name = "demo.enabled", havingValue = "true")
+class DemoRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoRunner.class);
+
+    private final DemoClient demo;
+    private final TaskExecutor executor;
+
+    DemoRunner(DemoClient demo, TaskExecutor executor) {
+        this.demo = demo;
+        this.executor = executor;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void runDemo() {
+        executor.execute(() -> {
+            try {
+                demo.runAll(log::info);
+                log.info("Demo finished: all four patterns answered");
+            } catch (StatusRuntimeException e) {
+                log.warn("Demo failed: {}", e.getStatus());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}

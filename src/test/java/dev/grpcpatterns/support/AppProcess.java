@@ -1,0 +1,144 @@
+package dev.grpcpatterns.support;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar as a separate {@code java -jar} process, on free ports, with its output in a file.
+ * Failsafe passes the jar's path as the {@code app.jar} system property.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+    private final int grpcPort;
+    private final int httpPort;
+
+    private AppProcess(Process process, Path output, int grpcPort, int httpPort) {
+        this.process = process;
+        this.output = output;
+        this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts the jar on free ports; {@code args} are extra Spring arguments ({@code --name=value}). */
+    public static AppProcess start(String... args) {
+        int grpcPort = freePort();
+        int httpPort = freePort();
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar(),
+                "--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
+        command.addAll(List.of(args));
+        try {
+            Path output = Files.createTempFile("grpc-patterns-", ".log");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            return new AppProcess(process, output, grpcPort, httpPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String jar() {
+        String jar = System.getProperty("app.jar");
+        if (jar == null || !new File(jar).isFile()) {
+            throw new IllegalStateException("app.jar must name the packaged jar (run through failsafe: ./mvnw verify)");
+        }
+        return jar;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A plaintext channel to the process's gRPC port; the caller shuts it down. */
+    public ManagedChannel channel() {
+        return ManagedChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the output contains {@code text}; fails early if the process ends first. */
+    public void awaitOutput(String text, Duration timeout) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (!output().contains(text)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("process ended (exit " + process.exitValue() + ") before printing '"
+                        + text + "':\n" + output());
+            }
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("process still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM, as a platform would, and returns the exit code once the process has ended. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(output);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
