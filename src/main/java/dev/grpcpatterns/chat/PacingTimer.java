@@ -30,6 +30,11 @@ class PacingTimer implements DisposableBean {
         return timer.schedule(tick, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** How many streams are waiting for their next message; a cancelled stream waits for none. */
+    int pendingTicks() {
+        return timer.getQueue().size();
+    }
+
     @Override
     public void destroy() {
         timer.shutdownNow();

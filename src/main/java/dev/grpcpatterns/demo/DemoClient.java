@@ -83,40 +83,42 @@ public class DemoClient {
 
     /** Sends each text, prints its answer as it arrives, then pauses before the next, as the article does. */
     public void chat(Consumer<String> out) throws InterruptedException {
-        BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Deadline deadline = deadline();
         StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).chat(new StreamObserver<>() {
             @Override
-            public void onNext(ChatMessage message) {
-                answers.add(message);
+            public void onNext(ChatMessage answer) {
+                events.add(answer);
             }
 
             @Override
             public void onError(Throwable error) {
-                answers.add(error);
+                events.add(error);
             }
 
             @Override
             public void onCompleted() {
-                answers.add(Status.OK);
+                events.add(Status.OK);
             }
         });
         for (String text : properties.chatMessages()) {
             out.accept("Client Message: " + text);
             requests.onNext(message(text));
-            ChatMessage answer = (ChatMessage) nextAnswer(answers, deadline);
+            if (!(next(events, deadline) instanceof ChatMessage answer)) {
+                throw Status.INTERNAL.withDescription("Chat ended before answering '" + text + "'").asRuntimeException();
+            }
             out.accept("Received message: " + answer.getMessageText());
             Thread.sleep(properties.chatPause().toMillis());
         }
         requests.onCompleted();
-        Object end = nextAnswer(answers, deadline);
-        if (end != Status.OK) {
-            throw Status.INTERNAL.withDescription("Chat did not complete: " + end).asRuntimeException();
+        if (next(events, deadline) != Status.OK) {
+            throw Status.INTERNAL.withDescription("Chat sent an answer nobody asked for").asRuntimeException();
         }
     }
 
-    private static Object nextAnswer(BlockingQueue<Object> answers, Deadline deadline) throws InterruptedException {
-        Object next = answers.poll(deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+    /** The next answer, completion ({@link Status#OK}) or error (thrown) of a call, waiting until its deadline. */
+    private static Object next(BlockingQueue<Object> events, Deadline deadline) throws InterruptedException {
+        Object next = events.poll(deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
         if (next == null) {
             throw Status.DEADLINE_EXCEEDED.withDescription("no answer before the deadline").asRuntimeException();
         }

@@ -32,13 +32,23 @@ public final class AppProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    /** Starts the jar on free ports; {@code args} are extra Spring arguments ({@code --name=value}). */
+    /** Starts the jar as a server on free ports; {@code args} are extra Spring arguments ({@code --name=value}). */
     public static AppProcess start(String... args) {
         int grpcPort = freePort();
         int httpPort = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar(),
-                "--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
-        command.addAll(List.of(args));
+        List<String> springArgs = new ArrayList<>(List.of("--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
+        springArgs.addAll(List.of(args));
+        return launch(springArgs, grpcPort, httpPort);
+    }
+
+    /** Starts the jar with exactly {@code args}, e.g. the {@code client} profile, which opens no ports. */
+    public static AppProcess run(String... args) {
+        return launch(List.of(args), -1, -1);
+    }
+
+    private static AppProcess launch(List<String> springArgs, int grpcPort, int httpPort) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
+        command.addAll(springArgs);
         try {
             Path output = Files.createTempFile("grpc-patterns-", ".log");
             Process process = new ProcessBuilder(command)

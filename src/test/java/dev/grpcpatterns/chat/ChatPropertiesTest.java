@@ -1,0 +1,40 @@
+package dev.grpcpatterns.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Bad chat settings stop the start-up with a message that names the setting. */
+class ChatPropertiesTest {
+
+    @EnableConfigurationProperties(ChatProperties.class)
+    static class Settings {
+    }
+
+    private final ApplicationContextRunner context = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Settings.class)
+            .withPropertyValues("chat.server-stream.messages=a,b", "chat.server-stream.interval=1s");
+
+    @Test
+    void bindsValidSettings() {
+        context.run(ctx -> assertThat(ctx.getBean(ChatProperties.class).serverStream().messages())
+                .containsExactly("a", "b"));
+    }
+
+    @Test
+    void rejectsANegativeInterval() {
+        context.withPropertyValues("chat.server-stream.interval=-1s").run(ctx -> assertThat(ctx)
+                .getFailure().rootCause().hasMessageContaining("serverStream.interval"));
+    }
+
+    @Test
+    void rejectsNoMessages() {
+        context.withPropertyValues("chat.server-stream.messages=").run(ctx -> assertThat(ctx)
+                .getFailure().rootCause().hasMessageContaining("serverStream.messages"));
+    }
+}

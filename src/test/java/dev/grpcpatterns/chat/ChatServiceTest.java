@@ -1,0 +1,113 @@
+package dev.grpcpatterns.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.support.ServiceTest;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import net.devh.boot.grpc.client.inject.GrpcClient;
+import org.junit.jupiter.api.Test;
+
+/** The three streaming patterns over a real Netty port (ServerStream paced at 100 ms here). */
+@ServiceTest
+class ChatServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @GrpcClient("demo")
+    private ChatServiceGrpc.ChatServiceBlockingStub blocking;
+
+    @GrpcClient("demo")
+    private ChatServiceGrpc.ChatServiceStub async;
+
+    @Test
+    void serverStreamSendsTheConfiguredMessagesOneIntervalApart() {
+        List<String> texts = new ArrayList<>();
+        List<Long> arrivals = new ArrayList<>();
+        blocking.serverStream(message("start")).forEachRemaining(reply -> {
+            arrivals.add(System.nanoTime());
+            texts.add(reply.getMessageText());
+        });
+
+        assertThat(texts).containsExactly("Hello world", "This is server streaming grpc", "Good bye");
+        for (int i = 1; i < arrivals.size(); i++) {
+            // 100 ms apart; the lower bound leaves room for a late delivery of the previous message.
+            assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1)))
+                    .isBetween(Duration.ofMillis(50), Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void clientStreamJoinsTheTextsWithSingleSpaces() throws Exception {
+        assertThat(clientStream(List.of("msg1", "msg2", "msg3"))).isEqualTo("msg1 msg2 msg3");
+    }
+
+    @Test
+    void clientStreamWithoutMessagesRepliesWithAnEmptyText() throws Exception {
+        assertThat(clientStream(List.of())).isEmpty();
+    }
+
+    @Test
+    void clientStreamJoinsManyMessagesInOrder() throws Exception {
+        List<String> texts = IntStream.range(0, 5_000).mapToObj(i -> "m" + i).toList();
+        assertThat(clientStream(texts)).isEqualTo(String.join(" ", texts));
+    }
+
+    @Test
+    void chatAnswersEachMessageBeforeTheNextIsSent() throws Exception {
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        StreamObserver<ChatMessage> requests = async.chat(recorder(events));
+
+        for (int i = 0; i < 200; i++) {
+            assertThat(events).as("nothing arrives unasked").isEmpty();
+            requests.onNext(message("text " + i));
+            assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isEqualTo(message("Received: text " + i));
+        }
+        requests.onCompleted();
+        assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("completed");
+    }
+
+    private String clientStream(List<String> texts) throws Exception {
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        StreamObserver<ChatMessage> requests = async.clientStream(recorder(events));
+        texts.forEach(text -> requests.onNext(message(text)));
+        requests.onCompleted();
+        Object reply = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(reply).isInstanceOf(ChatMessage.class);
+        assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("completed");
+        return ((ChatMessage) reply).getMessageText();
+    }
+
+    /** Puts each answer, the error or the word "completed" on {@code events}, in order. */
+    static StreamObserver<ChatMessage> recorder(BlockingQueue<Object> events) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ChatMessage value) {
+                events.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                events.add(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                events.add("completed");
+            }
+        };
+    }
+
+    static ChatMessage message(String text) {
+        return ChatMessage.newBuilder().setMessageText(text).build();
+    }
+}
