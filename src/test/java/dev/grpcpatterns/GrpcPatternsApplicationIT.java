@@ -1,0 +1,54 @@
+package dev.grpcpatterns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grpcpatterns.proto.v1.GreeterGrpc;
+import dev.grpcpatterns.proto.v1.HelloRequest;
+import dev.grpcpatterns.support.AppProcess;
+import io.grpc.ManagedChannel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar as users run it: {@code java -jar}, the demo against itself, a call, health, SIGTERM. */
+class GrpcPatternsApplicationIT {
+
+    @Test
+    void servesRunsTheDemoAndStopsOnSigterm() throws Exception {
+        try (AppProcess app = AppProcess.start("--demo.chat-pause=0s", "--chat.server-stream.interval=100ms")) {
+            app.awaitOutput("Demo finished: all four patterns answered", Duration.ofSeconds(90));
+            assertThat(app.output()).containsSubsequence(
+                    "Hello, Hyeonghwan!",
+                    "Received message: Hello world",
+                    "Received message: This is server streaming grpc",
+                    "Received message: Good bye",
+                    "msg1 msg2 msg3",
+                    "Client Message: Hello grpc!",
+                    "Received message: Received: Hello grpc!",
+                    "Client Message: Is it working good?",
+                    "Received message: Received: Is it working good?");
+
+            ManagedChannel channel = app.channel();
+            try {
+                assertThat(GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .sayHello(HelloRequest.newBuilder().setName("process").build()).getResponseText())
+                        .isEqualTo("Hello, process!");
+            } finally {
+                channel.shutdownNow();
+            }
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + app.httpPort() + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+
+            // 143 is the JVM's usual status after SIGTERM; both it and 0 are a clean stop.
+            assertThat(app.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+        }
+    }
+}
