@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.ArticleOutput;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,16 +22,7 @@ class GrpcPatternsApplicationIT {
     void servesRunsTheDemoAndStopsOnSigterm() throws Exception {
         try (AppProcess app = AppProcess.start("--demo.chat-pause=0s", "--chat.server-stream.interval=100ms")) {
             app.awaitOutput("Demo finished: all four patterns answered", Duration.ofSeconds(90));
-            assertThat(app.output()).containsSubsequence(
-                    "Hello, Hyeonghwan!",
-                    "Received message: Hello world",
-                    "Received message: This is server streaming grpc",
-                    "Received message: Good bye",
-                    "msg1 msg2 msg3",
-                    "Client Message: Hello grpc!",
-                    "Received message: Received: Hello grpc!",
-                    "Client Message: Is it working good?",
-                    "Received message: Received: Is it working good?");
+            assertThat(app.output()).containsSubsequence(ArticleOutput.LINES);
 
             ManagedChannel channel = app.channel();
             try {

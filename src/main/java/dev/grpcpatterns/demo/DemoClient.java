@@ -8,8 +8,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -59,33 +57,39 @@ public class DemoClient {
     }
 
     public void clientStream(Consumer<String> out) throws InterruptedException {
-        CompletableFuture<ChatMessage> reply = new CompletableFuture<>();
-        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline()).clientStream(new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage message) {
-                reply.complete(message);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                reply.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                reply.completeExceptionally(Status.INTERNAL.withDescription("no reply").asRuntimeException());
-            }
-        });
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Deadline deadline = deadline();
+        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).clientStream(queueing(events));
         properties.clientStreamMessages().forEach(text -> requests.onNext(message(text)));
         requests.onCompleted();
-        out.accept(await(reply).getMessageText());
+        if (!(next(events, deadline) instanceof ChatMessage reply)) {
+            throw Status.INTERNAL.withDescription("ClientStream completed without a reply").asRuntimeException();
+        }
+        out.accept(reply.getMessageText());
+        expectCompletion(events, deadline);
     }
 
     /** Sends each text, prints its answer as it arrives, then pauses before the next, as the article does. */
     public void chat(Consumer<String> out) throws InterruptedException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Deadline deadline = deadline();
-        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).chat(new StreamObserver<>() {
+        StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).chat(queueing(events));
+        for (String text : properties.chatMessages()) {
+            out.accept("Client Message: " + text);
+            requests.onNext(message(text));
+            if (!(next(events, deadline) instanceof ChatMessage answer)) {
+                throw Status.INTERNAL.withDescription("Chat ended before answering '" + text + "'").asRuntimeException();
+            }
+            out.accept("Received message: " + answer.getMessageText());
+            Thread.sleep(properties.chatPause().toMillis());
+        }
+        requests.onCompleted();
+        expectCompletion(events, deadline);
+    }
+
+    /** Puts a call's answers, then {@link Status#OK} or its error, on {@code events} in the order they come. */
+    private static StreamObserver<ChatMessage> queueing(BlockingQueue<Object> events) {
+        return new StreamObserver<>() {
             @Override
             public void onNext(ChatMessage answer) {
                 events.add(answer);
@@ -100,19 +104,12 @@ public class DemoClient {
             public void onCompleted() {
                 events.add(Status.OK);
             }
-        });
-        for (String text : properties.chatMessages()) {
-            out.accept("Client Message: " + text);
-            requests.onNext(message(text));
-            if (!(next(events, deadline) instanceof ChatMessage answer)) {
-                throw Status.INTERNAL.withDescription("Chat ended before answering '" + text + "'").asRuntimeException();
-            }
-            out.accept("Received message: " + answer.getMessageText());
-            Thread.sleep(properties.chatPause().toMillis());
-        }
-        requests.onCompleted();
+        };
+    }
+
+    private static void expectCompletion(BlockingQueue<Object> events, Deadline deadline) throws InterruptedException {
         if (next(events, deadline) != Status.OK) {
-            throw Status.INTERNAL.withDescription("Chat sent an answer nobody asked for").asRuntimeException();
+            throw Status.INTERNAL.withDescription("an answer nobody asked for").asRuntimeException();
         }
     }
 
@@ -126,14 +123,6 @@ public class DemoClient {
             throw Status.fromThrowable(error).asRuntimeException();
         }
         return next;
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            throw Status.fromThrowable(e.getCause()).asRuntimeException();
-        }
     }
 
     private Deadline deadline() {

@@ -2,6 +2,7 @@ package dev.grpcpatterns.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grpcpatterns.support.ArticleOutput;
 import dev.grpcpatterns.support.ServiceTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +21,6 @@ class DemoClientTest {
         List<String> lines = new ArrayList<>();
         demo.runAll(lines::add);
 
-        assertThat(lines).containsExactly(
-                "Hello, Hyeonghwan!",
-                "Received message: Hello world",
-                "Received message: This is server streaming grpc",
-                "Received message: Good bye",
-                "msg1 msg2 msg3",
-                "Client Message: Hello grpc!",
-                "Received message: Received: Hello grpc!",
-                "Client Message: This is Bidirectional Streaming RPC!",
-                "Received message: Received: This is Bidirectional Streaming RPC!",
-                "Client Message: Is it working good?",
-                "Received message: Received: Is it working good?");
+        assertThat(lines).containsExactlyElementsOf(ArticleOutput.LINES);
     }
 }
