@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.ArticleOutput;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,17 +74,6 @@ class MutualTlsTest {
     void demoFlowsPassOverMutualTls() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
         demo.runAll(lines::add);
-        assertThat(lines).containsExactly(
-                "Hello, Hyeonghwan!",
-                "Received message: Hello world",
-                "Received message: This is server streaming grpc",
-                "Received message: Good bye",
-                "msg1 msg2 msg3",
-                "Client Message: Hello grpc!",
-                "Received message: Received: Hello grpc!",
-                "Client Message: This is Bidirectional Streaming RPC!",
-                "Received message: Received: This is Bidirectional Streaming RPC!",
-                "Client Message: Is it working good?",
-                "Received message: Received: Is it working good?");
+        assertThat(lines).isEqualTo(ArticleOutput.LINES);
     }
 }
