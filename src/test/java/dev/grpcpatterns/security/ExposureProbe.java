@@ -3,11 +3,12 @@ package dev.grpcpatterns.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusException;
 import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
 import io.grpc.reflection.v1alpha.ServerReflectionRequest;
 import io.grpc.reflection.v1alpha.ServerReflectionResponse;
 import io.grpc.reflection.v1alpha.ServiceResponse;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.BlockingClientCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,26 +19,33 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import net.devh.boot.grpc.server.event.GrpcServerStartedEvent;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 
-/** What an unauthenticated stranger can see of a running service: its actuator over HTTP, its gRPC reflection. */
-final class ExposureProbe {
+/** What an unauthenticated stranger can see of the running service: its actuator over HTTP, its gRPC reflection. */
+@TestComponent
+class ExposureProbe {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final int httpPort;
-    private final int grpcPort;
+    private final Environment environment;
+    private volatile int grpcPort = -1;
 
-    ExposureProbe(int httpPort, int grpcPort) {
-        this.httpPort = httpPort;
-        this.grpcPort = grpcPort;
+    ExposureProbe(Environment environment) {
+        this.environment = environment;
+    }
+
+    @EventListener
+    void grpcServerStarted(GrpcServerStartedEvent event) {
+        grpcPort = event.getPort();
     }
 
     HttpResponse<String> get(String path) {
+        int httpPort = environment.getRequiredProperty("local.server.port", Integer.class);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
@@ -66,37 +74,17 @@ final class ExposureProbe {
         return ids;
     }
 
-    /** The services gRPC reflection lists; throws {@link io.grpc.StatusRuntimeException} when it is off. */
-    List<String> reflectedServices() throws InterruptedException {
+    /** The services gRPC reflection lists, over plaintext; a {@link StatusException} when reflection is off. */
+    List<String> reflectedServices() throws InterruptedException, StatusException {
         ManagedChannel channel = TestPki.plaintextChannel(grpcPort);
         try {
-            CompletableFuture<ServerReflectionResponse> reply = new CompletableFuture<>();
-            StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .serverReflectionInfo(new StreamObserver<>() {
-                        @Override
-                        public void onNext(ServerReflectionResponse response) {
-                            reply.complete(response);
-                        }
-
-                        @Override
-                        public void onError(Throwable error) {
-                            reply.completeExceptionally(error);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            reply.completeExceptionally(new IllegalStateException("no reflection response"));
-                        }
-                    });
-            requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-            requests.onCompleted();
-            return reply.get(60, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+            BlockingClientCall<ServerReflectionRequest, ServerReflectionResponse> call =
+                    ServerReflectionGrpc.newBlockingV2Stub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .serverReflectionInfo();
+            call.write(ServerReflectionRequest.newBuilder().setListServices("").build());
+            call.halfClose();
+            return call.read().getListServicesResponse().getServiceList().stream()
                     .map(ServiceResponse::getName).toList();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no reflection answer", e);
         } finally {
             channel.shutdownNow();
         }

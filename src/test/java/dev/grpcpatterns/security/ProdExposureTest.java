@@ -4,41 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.grpcpatterns.support.AppProcess;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.BeforeEach;
+import io.grpc.StatusException;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The {@code prod} profile's exposure, over real HTTP and gRPC: health (status only) and prometheus, no reflection. */
-// Spring's tests leave metrics exporters (prometheus) out unless asked to; the jar has them.
-@AutoConfigureObservability(tracing = false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExposureTest
 @ActiveProfiles("prod")
 class ProdExposureTest {
 
-    private static final int GRPC_PORT = AppProcess.freePort();
-
-    @DynamicPropertySource
-    static void grpcPort(DynamicPropertyRegistry registry) {
-        registry.add("grpc.server.port", () -> GRPC_PORT);
-    }
-
-    @LocalServerPort
-    int httpPort;
-
+    @Autowired
     ExposureProbe probe;
-
-    @BeforeEach
-    void probe() {
-        probe = new ExposureProbe(httpPort, GRPC_PORT);
-    }
 
     @Test
     void onlyHealthAndPrometheusAreExposed() {
@@ -59,7 +37,7 @@ class ProdExposureTest {
 
     @Test
     void reflectionIsOff() {
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, probe::reflectedServices);
+        StatusException refused = catchThrowableOfType(StatusException.class, probe::reflectedServices);
         assertThat(refused).as("reflection must not answer").isNotNull();
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     }
