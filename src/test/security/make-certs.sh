@@ -10,7 +10,7 @@ days=${2:-30}
 mkdir -p "$dir"
 cd "$dir"
 
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
 
 key ca.key
 openssl req -x509 -new -key ca.key -sha256 -days "$days" -subj "/CN=grpc-patterns test CA" \
@@ -21,7 +21,7 @@ sign() {
     key "$1.key"
     openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
     openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days "$days" \
-        -extfile <(printf '%s\n' "$3") -out "$1.crt" 2>/dev/null
+        -extfile <(printf '%s\n' "$3") -out "$1.crt"
     rm "$1.csr"
 }
 sign server "/CN=localhost" "subjectAltName=DNS:localhost,IP:127.0.0.1
