@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,24 +35,32 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts the jar as a server on free ports; {@code args} are extra Spring arguments ({@code --name=value}). */
     public static AppProcess start(String... args) {
+        return start(Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with extra {@code environment} variables, as a platform would set them. */
+    public static AppProcess start(Map<String, String> environment, String... args) {
         int grpcPort = freePort();
         int httpPort = freePort();
         List<String> springArgs = new ArrayList<>(List.of("--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
         springArgs.addAll(List.of(args));
-        return launch(springArgs, grpcPort, httpPort);
+        return launch(environment, springArgs, grpcPort, httpPort);
     }
 
     /** Starts the jar with exactly {@code args}, e.g. the {@code client} profile, which opens no ports. */
     public static AppProcess run(String... args) {
-        return launch(List.of(args), -1, -1);
+        return launch(Map.of(), List.of(args), -1, -1);
     }
 
-    private static AppProcess launch(List<String> springArgs, int grpcPort, int httpPort) {
+    private static AppProcess launch(Map<String, String> environment, List<String> springArgs, int grpcPort,
+            int httpPort) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
         command.addAll(springArgs);
         try {
             Path output = Files.createTempFile("grpc-patterns-", ".log");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();

@@ -1,0 +1,44 @@
+package dev.grpcpatterns.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.ActiveProfiles;
+
+/** The {@code prod} profile's exposure, over real HTTP and gRPC: health (status only) and prometheus, no reflection. */
+@ExposureTest
+@ActiveProfiles("prod")
+class ProdExposureTest {
+
+    @Autowired
+    ExposureProbe probe;
+
+    @Test
+    void onlyHealthAndPrometheusAreExposed() {
+        assertThat(probe.exposedEndpoints()).containsExactly("health", "prometheus");
+        assertThat(probe.get("/actuator/prometheus").statusCode()).isEqualTo(200);
+        for (String hidden : new String[] {"/actuator/info", "/actuator/metrics", "/actuator/env", "/actuator/beans"}) {
+            assertThat(probe.get(hidden).statusCode()).as(hidden).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void healthShowsOnlyItsStatus() {
+        JsonNode health = probe.getJson("/actuator/health");
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.has("components")).as(health.toString()).isFalse();
+        assertThat(health.has("details")).as(health.toString()).isFalse();
+    }
+
+    @Test
+    void reflectionIsOff() {
+        StatusException refused = catchThrowableOfType(StatusException.class, probe::reflectedServices);
+        assertThat(refused).as("reflection must not answer").isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+}
