@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The jar's {@code client} profile: a client of any server, exiting 0 when all four flows succeed. */
 class ClientModeIT {
 
-    private static final Duration RUN = Duration.ofSeconds(90);
+    private static final Duration RUN = Duration.ofSeconds(240);
 
     @Test
     void exitsZeroWhenAllFourPatternsAnswer() throws Exception {
