@@ -5,20 +5,21 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on free ports: gRPC on a real Netty port, actuator on real HTTP. The {@code demo}
- * channel ({@code self:self}) reaches that port over the network, so {@code @GrpcClient("demo")} fields in
+ * channel reaches that port over the network ({@link OwnGrpcPort}), so {@code @GrpcClient("demo")} fields in
  * a test call the service as any client would. Test classes share one context through this annotation.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "grpc.server.port=0",
         "demo.enabled=false",
         "demo.chat-pause=0s",
         "demo.deadline=10s",
         "chat.server-stream.interval=100ms"
 })
+@ContextConfiguration(initializers = OwnGrpcPort.class)
 public @interface ServiceTest {
 }
