@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds (once) a Debian bookworm root filesystem with a Java 17 JRE from Debian's own packages and prints the
-# path of its tarball, ready for `docker import`. Public image registries are unreachable here, so this stands
-# in for eclipse-temurin:17-jre. The tarball is cached under GRPC_PATTERNS_CACHE (default
-# /var/cache/grpc-patterns), keyed by a hash of the debootstrap arguments, so only a fresh machine pays for it.
+# path of its tarball, ready for `docker import`. Needs root and debootstrap. Public image registries are
+# unreachable here, so this stands in for eclipse-temurin:17-jre. The tarball is cached under GRPC_PATTERNS_CACHE
+# (default /var/cache/grpc-patterns), keyed by a hash of the debootstrap arguments, so only a fresh machine pays.
 set -euo pipefail
 
 cache=${GRPC_PATTERNS_CACHE:-/var/cache/grpc-patterns}
@@ -15,17 +15,18 @@ key=$(printf '%s\n' "${args[@]}" "$mirror" | sha256sum | cut -c1-16)
 tarball="$cache/rootfs-$key.tar"
 
 if [[ ! -s $tarball ]]; then
-    command -v debootstrap >/dev/null || apt-get -o DPkg::Lock::Timeout=600 install -y debootstrap >&2
     mkdir -p "$cache"
     work=$(mktemp -d "$cache/.build-XXXXXX")
-    trap 'rm -rf "$work"' EXIT
+    # --one-file-system: never into a /proc or /sys that a killed debootstrap left mounted.
+    trap 'rm -rf --one-file-system "$work"' EXIT
     echo "debootstrap ${args[*]} from $mirror (first run only)" >&2
     start=$SECONDS
-    debootstrap "${args[@]}" "$work/rootfs" "$mirror" >&2
+    rootfs=$work/rootfs
+    debootstrap "${args[@]}" "$rootfs" "$mirror" >&2
     # What a runtime image does not need: package lists and archives, docs, man pages.
-    rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin "$work"/rootfs/var/cache/apt/archives/*.deb \
-           "$work"/rootfs/usr/share/doc/* "$work"/rootfs/usr/share/man/* "$work"/rootfs/usr/share/info/*
-    tar --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
+    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
+           "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/*
+    tar --numeric-owner -C "$rootfs" -cf "$work/rootfs.tar" .
     mv "$work/rootfs.tar" "$tarball"   # atomic: a killed run never leaves a half tarball under the key
     echo "debootstrap took $((SECONDS - start))s; cached $tarball ($(du -h "$tarball" | cut -f1))" >&2
 fi

@@ -11,12 +11,20 @@ cd "$(dirname "$0")/../../.."
 
 jar=target/grpc-patterns.jar
 [[ -s $jar ]] || { echo "FAIL: $jar missing; run ./mvnw package first" >&2; exit 1; }
-command -v dockerd >/dev/null || apt-get -o DPkg::Lock::Timeout=600 install -y docker.io >&2
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+    apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}" >&2 \
+        || { apt-get update >&2 && apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}" >&2; }
+fi
 
 image=grpc-patterns:container-test
 base=grpc-patterns-base:bookworm
 tmp=$(mktemp -d /tmp/grpc-patterns-docker.XXXXXX)
 netns=grpc-patterns-docker-$$
+dockerd_pid=
 export DOCKER_HOST=unix://$tmp/docker.sock DOCKER_BUILDKIT=0 DOCKER_CONFIG=$tmp/client
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
@@ -32,12 +40,10 @@ cleanup() {
         ids=$(docker ps -aq)
         [[ -z $ids ]] || docker rm -f $ids >/dev/null
     fi
-    if [[ -s $tmp/dockerd.pid ]]; then
-        local pid
-        pid=$(cat "$tmp/dockerd.pid")
-        kill "$pid" 2>/dev/null
-        for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null
+    if [[ -n $dockerd_pid ]]; then   # SIGTERM: dockerd stops its containerd and unmounts its layers
+        kill "$dockerd_pid" 2>/dev/null
+        for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$dockerd_pid" 2>/dev/null
     fi
     ip netns del "$netns" 2>/dev/null
     # Only if dockerd died without unmounting its layers.
@@ -64,8 +70,9 @@ in_netns ip link set lo up
 echo '{}' >"$tmp/daemon.json"   # none of the machine's engine settings
 in_netns dockerd --config-file "$tmp/daemon.json" --host "$DOCKER_HOST" --data-root "$tmp/data" \
     --exec-root "$tmp/exec" --pidfile "$tmp/dockerd.pid" >"$tmp/dockerd.log" 2>&1 &
+dockerd_pid=$!   # nsenter execs dockerd: same process
 engine_up() {
-    kill -0 $! 2>/dev/null || { cat "$tmp/dockerd.log" >&2; fail "dockerd exited"; }
+    kill -0 "$dockerd_pid" 2>/dev/null || { cat "$tmp/dockerd.log" >&2; fail "dockerd exited"; }
     docker version >/dev/null 2>&1
 }
 wait_for 60 "dockerd answering" engine_up
@@ -127,14 +134,14 @@ log "max heap ${heap_mib} MiB under a 512 MiB limit"
 
 # All four RPCs over the published gRPC port: the jar's client profile exits 0 only if every flow succeeded.
 client_args=(--spring.profiles.active=client --demo.chat-pause=0s)
-in_netns timeout 120 java -jar "$jar" "${client_args[@]}" \
+in_netns timeout 300 java -jar "$jar" "${client_args[@]}" \
     --grpc.client.demo.address="static://127.0.0.1:$grpc_port" >"$tmp/host-client.log" 2>&1 \
     || { cat "$tmp/host-client.log" >&2; fail "the four RPCs from the host"; }
 grep -q 'All four patterns answered' "$tmp/host-client.log" || fail "host client did not report success"
 log "host client: All four patterns answered"
 
 # The client profile in a second container, by name over the user-defined network; Spring args pass through.
-timeout 180 docker run --rm --network grpc-patterns-test "$image" "${client_args[@]}" \
+timeout 300 docker run --rm --network grpc-patterns-test "$image" "${client_args[@]}" \
     --grpc.client.demo.address=static://server:50051 >"$tmp/container-client.log" 2>&1 \
     || { cat "$tmp/container-client.log" >&2; fail "the client container against the server container"; }
 grep -q 'All four patterns answered' "$tmp/container-client.log" || fail "client container did not report success"
