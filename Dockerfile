@@ -3,7 +3,7 @@
 # BASE_IMAGE is any image with a Java 17 runtime and bash (the CI test builds one from Debian packages).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 
-# Stage 1: split the fat jar into Spring Boot's layers, so a code change rebuilds only the small last layer.
+# Stage 1: split the fat jar into Spring Boot's layers, so a code change leaves the dependency layer cached.
 FROM ${BASE_IMAGE} AS layers
 WORKDIR /layers
 COPY target/grpc-patterns.jar .
