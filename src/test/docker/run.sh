@@ -43,7 +43,7 @@ cleanup() {
     if [[ -n $dockerd_pid ]]; then   # SIGTERM: dockerd stops its containerd and unmounts its layers
         kill "$dockerd_pid" 2>/dev/null
         for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$dockerd_pid" 2>/dev/null
+        kill -9 "$dockerd_pid" 2>/dev/null && log "dockerd killed after 30s"
     fi
     ip netns del "$netns" 2>/dev/null
     # Only if dockerd died without unmounting its layers.
@@ -68,9 +68,9 @@ wait_for() {
 ip netns add "$netns"
 in_netns ip link set lo up
 echo '{}' >"$tmp/daemon.json"   # none of the machine's engine settings
-in_netns dockerd --config-file "$tmp/daemon.json" --host "$DOCKER_HOST" --data-root "$tmp/data" \
-    --exec-root "$tmp/exec" --pidfile "$tmp/dockerd.pid" >"$tmp/dockerd.log" 2>&1 &
-dockerd_pid=$!   # nsenter execs dockerd: same process
+nsenter --net="/run/netns/$netns" dockerd --config-file "$tmp/daemon.json" --host "$DOCKER_HOST" \
+    --data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/dockerd.pid" >"$tmp/dockerd.log" 2>&1 &
+dockerd_pid=$!   # nsenter execs dockerd: the same process
 engine_up() {
     kill -0 "$dockerd_pid" 2>/dev/null || { cat "$tmp/dockerd.log" >&2; fail "dockerd exited"; }
     docker version >/dev/null 2>&1
