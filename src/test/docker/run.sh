@@ -4,7 +4,8 @@
 #
 # The engine is our own dockerd (data, exec root, pidfile and socket under a temp dir) inside its own network
 # namespace: its bridge, docker-proxy and iptables rules can't clash with another engine on the machine, and they
-# all vanish with the namespace on exit. The "host" side of every check (curl, the jar as a client) runs in that
+# all vanish with the namespace on exit. The namespace has no route out, so the build also proves it needs no
+# network. The "host" side of every check (curl, the jar as a client) runs in that
 # namespace too and reaches the container the way any host would: through the published ports.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
