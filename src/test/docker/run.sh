@@ -124,7 +124,7 @@ log "PID 1 is java, uid $uid"
 # Actuator over the published HTTP port.
 health_json=$(in_netns curl -fsS "http://127.0.0.1:$http_port/actuator/health")
 [[ $health_json == '{"status":"UP"'* ]] || fail "/actuator/health is not UP: $health_json"
-log "/actuator/health: $health_json"
+log "/actuator/health: ${health_json:0:60}..."
 
 # The heap follows the container's 512 MiB limit (MaxRAMPercentage=75), not the machine's memory.
 heap_json=$(in_netns curl -fsS "http://127.0.0.1:$http_port/actuator/metrics/jvm.memory.max?tag=area:heap")
