@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -82,32 +83,9 @@ class GrpcMetricsTest {
     }
 
     private Status cancelServerStreamAfterFirstMessage() throws Exception {
-        CompletableFuture<Status> end = new CompletableFuture<>();
-        chat.withDeadlineAfter(10, TimeUnit.SECONDS).serverStream(message("go"),
-                new ClientResponseObserver<ChatMessage, ChatMessage>() {
-                    private ClientCallStreamObserver<ChatMessage> call;
-
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<ChatMessage> requestStream) {
-                        call = requestStream;
-                    }
-
-                    @Override
-                    public void onNext(ChatMessage value) {
-                        call.cancel("the test has seen enough", null);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        end.complete(Status.fromThrowable(error));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        end.complete(Status.OK);
-                    }
-                });
-        return end.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        End end = new End(true);
+        chat.withDeadlineAfter(10, TimeUnit.SECONDS).serverStream(message("go"), end);
+        return end.await();
     }
 
     private interface Call {
@@ -115,27 +93,51 @@ class GrpcMetricsTest {
     }
 
     private static void streamAndComplete(Call call, int count) throws Exception {
-        CompletableFuture<Status> end = new CompletableFuture<>();
-        StreamObserver<ChatMessage> requests = call.start(new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage value) {
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                end.complete(Status.fromThrowable(error));
-            }
-
-            @Override
-            public void onCompleted() {
-                end.complete(Status.OK);
-            }
-        });
+        End end = new End(false);
+        StreamObserver<ChatMessage> requests = call.start(end);
         for (int i = 0; i < count; i++) {
             requests.onNext(message("m" + i));
         }
         requests.onCompleted();
-        assertThat(end.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Status.OK);
+        assertThat(end.await()).isEqualTo(Status.OK);
+    }
+
+    /** The status a call ends with; optionally cancels the call when its first message arrives. */
+    private static final class End implements ClientResponseObserver<ChatMessage, ChatMessage> {
+
+        private final CompletableFuture<Status> status = new CompletableFuture<>();
+        private final boolean cancelAtFirstMessage;
+        private ClientCallStreamObserver<ChatMessage> call;
+
+        End(boolean cancelAtFirstMessage) {
+            this.cancelAtFirstMessage = cancelAtFirstMessage;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ChatMessage> requestStream) {
+            call = requestStream;
+        }
+
+        @Override
+        public void onNext(ChatMessage value) {
+            if (cancelAtFirstMessage) {
+                call.cancel("the test has seen enough", null);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            status.complete(Status.fromThrowable(error));
+        }
+
+        @Override
+        public void onCompleted() {
+            status.complete(Status.OK);
+        }
+
+        Status await() throws Exception {
+            return status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     private static String calls(String service, String method, String status) {
@@ -161,7 +163,7 @@ class GrpcMetricsTest {
         return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
     }
 
-    private Map<String, Double> scrapeUntil(java.util.function.Predicate<Map<String, Double>> done) throws Exception {
+    private Map<String, Double> scrapeUntil(Predicate<Map<String, Double>> done) throws Exception {
         Instant end = Instant.now().plus(TIMEOUT);
         Map<String, Double> now = scrape();
         while (!done.test(now) && Instant.now().isBefore(end)) {
