@@ -16,6 +16,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,7 @@ class GracefulShutdownIT {
     private static final Duration GRACE = Duration.ofSeconds(6);
     private static final Duration SLACK = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -45,9 +47,12 @@ class GracefulShutdownIT {
     void drainsOnSigterm() throws Exception {
         try (AppProcess app = AppProcess.start("--demo.enabled=false", "--chat.server-stream.interval=1s",
                 "--grpc.server.shutdown-grace-period=" + GRACE.toSeconds() + "s")) {
+            // Over HTTP first: a gRPC channel polled before the port opens backs off for up to two minutes.
+            awaitHttpStatus(app, "/actuator/health/readiness", 200, STARTUP);
             ManagedChannel channel = app.channel();
             try {
-                awaitServing(channel);
+                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
                 Events<HealthCheckResponse> watch = new Events<>();
                 HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), watch);
                 assertThat(watch.next()).isEqualTo(status(ServingStatus.SERVING));
@@ -71,7 +76,7 @@ class GracefulShutdownIT {
                 assertThat(watch.next()).isEqualTo(status(ServingStatus.NOT_SERVING));
                 assertThat(watch.next()).isEqualTo(Status.Code.UNAVAILABLE);
                 Instant watchEnded = Instant.now();
-                awaitHttpStatus(app, "/actuator/health/readiness", 503);
+                awaitHttpStatus(app, "/actuator/health/readiness", 503, TIMEOUT);
                 assertThat(httpStatus(app, "/actuator/health/liveness")).as("liveness while draining").isEqualTo(200);
 
                 // New calls are refused, on a new connection and on the one the open streams use.
@@ -115,24 +120,6 @@ class GracefulShutdownIT {
         }
     }
 
-    private static void awaitServing(ManagedChannel channel) throws InterruptedException {
-        Instant end = Instant.now().plus(TIMEOUT);
-        while (true) {
-            try {
-                if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING) {
-                    return;
-                }
-            } catch (StatusRuntimeException notListeningYet) {
-                // keep polling until the deadline below
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("gRPC health not SERVING within " + TIMEOUT);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private static void assertRefused(ManagedChannel channel) {
         assertThatThrownBy(() -> GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .sayHello(HelloRequest.newBuilder().setName("late").build()))
@@ -140,14 +127,24 @@ class GracefulShutdownIT {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
-    private void awaitHttpStatus(AppProcess app, String path, int expected) throws Exception {
-        Instant end = Instant.now().plus(TIMEOUT);
+    /** Polls until {@code path} answers {@code expected}; a port not open yet counts as not yet. */
+    private void awaitHttpStatus(AppProcess app, String path, int expected, Duration timeout) throws Exception {
+        Instant end = Instant.now().plus(timeout);
         int status;
-        while ((status = httpStatus(app, path)) != expected) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError(path + " answered " + status + ", not " + expected + ", within " + TIMEOUT);
+        while ((status = httpStatusOrNone(app, path)) != expected) {
+            if (!app.isAlive() || Instant.now().isAfter(end)) {
+                throw new AssertionError(path + " answered " + status + ", not " + expected + ", within " + timeout
+                        + ":\n" + app.output());
             }
             Thread.sleep(50);
+        }
+    }
+
+    private int httpStatusOrNone(AppProcess app, String path) throws Exception {
+        try {
+            return httpStatus(app, path);
+        } catch (ConnectException notListeningYet) {
+            return -1;
         }
     }
 
