@@ -35,7 +35,15 @@ class OpenCalls implements ServerInterceptor {
             ServerCallHandler<Q, R> next) {
         EndableCall<Q, R> endable = new EndableCall<>(call);
         open.add(endable);
-        return new SimpleForwardingServerCallListener<>(next.startCall(endable, headers)) {
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(endable, headers);
+        } catch (RuntimeException failedToStart) {
+            // grpc-java closes such a call itself, and no listener of ours will hear of its end.
+            open.remove(endable);
+            throw failedToStart;
+        }
+        return new SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onComplete() {
                 open.remove(endable);
