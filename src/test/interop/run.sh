@@ -95,6 +95,11 @@ else
     exit 1
 fi
 
+# 5. Health from a non-Java client: SERVING once the service is ready (a Watch waits for it), then by Check.
+check "python: grpc.health.v1 Watch reports SERVING once the service is ready" \
+    $PY $HERE/python/health_check.py watch SERVING 120
+check "python: grpc.health.v1 Check answers SERVING" prints <(echo SERVING) $PY $HERE/python/health_check.py check
+
 # 1. The article's four Python clients: their printed output is the article's, byte for byte.
 #    ClientStream: the article's server ends the joined text with a space, invisible in its printed
 #    output; ours joins with single spaces, so the article's text as printed is compared exactly.
@@ -103,9 +108,6 @@ for client in unary_client server_stream_client client_stream_client bidi_client
     check "python: article's $client.py prints the article's output" \
         prints $HERE/python/expected/$client.out $PY $HERE/python/$client.py
 done
-
-# 5. Health from a non-Java client.
-check "python: grpc.health.v1 Check answers SERVING" prints <(echo SERVING) $PY $HERE/python/health_check.py
 
 # 3. Node (grpc-js) client.
 check "node: grpc-js client, four RPCs, 10,000-message ClientStream, 1,000-message Chat" \
