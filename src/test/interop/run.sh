@@ -3,7 +3,7 @@
 #  - the article's four Python clients against the jar (their output must equal the article's);
 #  - the jar's client profile against the article's Python servers, merged into one;
 #  - a Node (grpc-js) client, buf lint and buf curl (server reflection, no proto files);
-#  - grpc.health.v1 Check from Python.
+#  - grpc.health.v1 Check and Watch from Python.
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian and npm packages.
 # Closes with "interop: N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
@@ -137,7 +137,7 @@ EOF
 
 # 2. The jar's client profile against the article's servers (merged into one Python server).
 PY_PORT=$(free_port)
-GRPC_PORT=$PY_PORT $PY -u $HERE/python/server.py >"$WORK/server.out" 2>&1 &
+GRPC_PORT=$PY_PORT $PY -u $HERE/python/server.py >"$WORK/server.out" 2>"$WORK/server.err" &
 pids+=($!)
 jar_client() {
     wait_for_grpc_port $PY_PORT 60 || return 1
@@ -147,7 +147,7 @@ jar_client() {
     # keeps the trailing space).
     sed -n 's/.*dev\.grpcpatterns\.demo\.ClientMode *: //p' "$WORK/client.log" | diff -u $HERE/python/expected/jar_client.out -
 }
-check "jar: client profile against the article's Python servers exits 0" jar_client
+check "jar: client profile against the article's Python servers exits 0, printing their replies" jar_client
 check "python: the article's server printed the article's output" diff -u $HERE/python/expected/server.out "$WORK/server.out"
 
 echo "interop: took $((SECONDS - started)) s"
