@@ -87,7 +87,7 @@ export GRPC_PORT
 java -jar $JAR --grpc.server.port=$GRPC_PORT --server.port=$HTTP_PORT --demo.enabled=false >"$WORK/jar.log" 2>&1 &
 jar_pid=$!
 pids+=($jar_pid)
-if wait_for_grpc_port $GRPC_PORT 180; then
+if wait_for_grpc_port $GRPC_PORT 300; then   # start-up took 135 s on the loaded shared machine
     echo "interop: the jar is listening on $GRPC_PORT ($((SECONDS - started)) s so far)"
 else
     echo "interop: the jar did not open port $GRPC_PORT" >&2
