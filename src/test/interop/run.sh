@@ -150,6 +150,21 @@ jar_client() {
 check "jar: client profile against the article's Python servers exits 0, printing their replies" jar_client
 check "python: the article's server printed the article's output" diff -u $HERE/python/expected/server.out "$WORK/server.out"
 
+# 5. Health during shutdown: a Watch opened while SERVING sees NOT_SERVING once the jar gets SIGTERM.
+shutdown_health() {
+    local out=$WORK/watch.out
+    $PY -u $HERE/python/health_check.py watch NOT_SERVING 120 >"$out" 2>&1 &
+    local watcher=$!
+    for ((i = 0; i < 300; i++)); do   # the Watch is open once it has printed the current status
+        grep -qx SERVING "$out" && break
+        sleep 0.1
+    done
+    grep -qx SERVING "$out" || { echo "the Watch did not report SERVING"; kill $watcher; cat "$out"; return 1; }
+    kill -TERM $jar_pid
+    wait $watcher || { echo "the Watch did not see NOT_SERVING:"; cat "$out"; return 1; }
+}
+check "python: grpc.health.v1 Watch sees NOT_SERVING once the jar is shutting down" shutdown_health
+
 echo "interop: took $((SECONDS - started)) s"
 echo "interop: $passed passed, $failed failed"
 ((failed == 0))
