@@ -1,6 +1,7 @@
 package dev.grpcpatterns.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
@@ -28,9 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -200,22 +199,12 @@ class FlowControlTest {
         return last;
     }
 
-    private static void awaitZero(IntSupplier value) throws InterruptedException {
-        await(() -> value.getAsInt() == 0, () -> "not 0: " + value.getAsInt());
+    private static void awaitZero(IntSupplier value) {
+        await().atMost(TIMEOUT).until(value::getAsInt, count -> count == 0);
     }
 
-    private static void awaitAtLeast(IntSupplier value, int least) throws InterruptedException {
-        await(() -> value.getAsInt() >= least, () -> "below " + least + ": " + value.getAsInt());
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> failure) throws InterruptedException {
-        Instant end = Instant.now().plus(TIMEOUT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError(failure.get() + " after " + TIMEOUT);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitAtLeast(IntSupplier value, int least) {
+        await().atMost(TIMEOUT).until(value::getAsInt, count -> count >= least);
     }
 
     /** Counts replies without asking for any: the client reads only what the test requests. */
