@@ -8,8 +8,10 @@ import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.support.AppProcess;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -152,6 +154,27 @@ class BadInputIT {
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                         assertThat(e.getStatus().getDescription()).contains("exceeds maximum size");
+                    });
+        } finally {
+            own.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The limit goes to clients in HTTP/2 SETTINGS; a grpc-java client then refuses to send bigger headers. */
+    @Test
+    void requestHeadersOverTheMetadataLimitAreRefused() throws InterruptedException {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "p".repeat(16 * 1024));
+        ManagedChannel own = app.channel();
+        try {
+            assertThatThrownBy(() -> GreeterGrpc.newBlockingStub(own)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .sayHello(HelloRequest.newBuilder().setName("padded").build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                        assertThat(e.getStatus().getCause())
+                                .hasMessageContaining("Header size exceeded max allowed size (8192)");
                     });
         } finally {
             own.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
