@@ -32,7 +32,7 @@ final class JoinedClientStream implements StreamObserver<ChatMessage> {
             return;
         }
         String text = message.getMessageText();
-        int separator = joined.isEmpty() ? 0 : 1;
+        int separator = messages == 1 ? 0 : 1;
         if ((long) joined.length() + separator + text.length() > limits.maxJoinedLength()) {
             reject("joined text longer than " + limits.maxJoinedLength() + " characters");
             return;

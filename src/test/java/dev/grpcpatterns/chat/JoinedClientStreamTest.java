@@ -26,6 +26,16 @@ class JoinedClientStreamTest {
     }
 
     @Test
+    void emptyTextsStillGetTheirSeparator() {
+        JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(3, 8));
+
+        send(stream, "", "a", "");
+        stream.onCompleted();
+
+        assertThat(response.replies).containsExactly(" a ");
+    }
+
+    @Test
     void oneMessageTooManyIsResourceExhaustedAndTheRestIsIgnored() {
         JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(2, 100));
 

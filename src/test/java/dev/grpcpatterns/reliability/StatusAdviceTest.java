@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
-import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
@@ -17,8 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import net.devh.boot.grpc.client.inject.GrpcClient;
+import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.service.GrpcService;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,9 +29,13 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 
-/** Exceptions escaping a service, through net.devh's advice: the status the caller gets and what we log. */
+/**
+ * Exceptions escaping a service, through net.devh's advice: the status the caller gets and what we log. The
+ * transport is not the subject here, so the server is net.devh's in-process one (which refuses keepalive).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "grpc.server.port=0", "demo.enabled=false"})
+        "grpc.server.port=-1", "grpc.server.in-process-name=status-advice-test", "grpc.server.enable-keep-alive=false",
+        "demo.enabled=false"})
 @ExtendWith(OutputCaptureExtension.class)
 class StatusAdviceTest {
 
@@ -77,9 +83,12 @@ class StatusAdviceTest {
         }
     }
 
-    /** net.devh's demo channel: {@code self:self}, the server's own real port. */
-    @GrpcClient("demo")
-    private Channel channel;
+    private final ManagedChannel channel = InProcessChannelBuilder.forName("status-advice-test").build();
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
 
     private Status call(String failure) {
         return catchThrowableOfType(StatusRuntimeException.class,
