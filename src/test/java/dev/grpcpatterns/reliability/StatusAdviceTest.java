@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
@@ -19,23 +19,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import net.devh.boot.grpc.server.event.GrpcServerStartedEvent;
 import net.devh.boot.grpc.server.service.GrpcService;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 
-/**
- * Exceptions escaping a service, through net.devh's advice: the status the caller gets and what we log. The
- * transport is not the subject here, so the server is net.devh's in-process one (which refuses keepalive).
- */
+/** Exceptions escaping a service, through net.devh's advice: the status the caller gets and what we log. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "grpc.server.port=-1", "grpc.server.in-process-name=status-advice-test", "grpc.server.enable-keep-alive=false",
-        "demo.enabled=false"})
+        "grpc.server.port=0", "demo.enabled=false"})
 @ExtendWith(OutputCaptureExtension.class)
 class StatusAdviceTest {
 
@@ -62,9 +62,25 @@ class StatusAdviceTest {
             .setResponseMarshaller(UTF8)
             .build();
 
+    /** The port this context's server got (a cached context of another test class has its own). */
+    static final class GrpcPort implements ApplicationListener<GrpcServerStartedEvent> {
+
+        private volatile int port;
+
+        @Override
+        public void onApplicationEvent(GrpcServerStartedEvent event) {
+            port = event.getPort();
+        }
+    }
+
     /** A service that fails the way it is asked to. */
     @TestConfiguration
     static class FaultyService {
+
+        @Bean
+        GrpcPort grpcPort() {
+            return new GrpcPort();
+        }
 
         @Bean
         @GrpcService
@@ -83,7 +99,14 @@ class StatusAdviceTest {
         }
     }
 
-    private final ManagedChannel channel = InProcessChannelBuilder.forName("status-advice-test").build();
+    @Autowired
+    private GrpcPort grpcPort;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("localhost", grpcPort.port).usePlaintext().build();
+    }
 
     @AfterEach
     void close() throws InterruptedException {
