@@ -5,7 +5,6 @@ import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.StringJoiner;
 import net.devh.boot.grpc.server.service.GrpcService;
 
 /** The three streaming patterns. */
@@ -14,10 +13,12 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private final List<ChatMessage> serverStreamMessages;
     private final ChatProperties.ServerStream serverStream;
+    private final ChatProperties.ClientStream clientStream;
     private final PacingTimer pacing;
 
     public ChatService(ChatProperties properties, PacingTimer pacing) {
         this.serverStream = properties.serverStream();
+        this.clientStream = properties.clientStream();
         // Built once at start-up: every stream sends the same immutable messages.
         this.serverStreamMessages = serverStream.messages().stream()
                 .map(ChatService::message)
@@ -33,25 +34,7 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public StreamObserver<ChatMessage> clientStream(StreamObserver<ChatMessage> responseObserver) {
-        return new StreamObserver<>() {
-            private final StringJoiner texts = new StringJoiner(" ");
-
-            @Override
-            public void onNext(ChatMessage message) {
-                texts.add(message.getMessageText());
-            }
-
-            @Override
-            public void onError(Throwable cancelled) {
-                // The client gave up: there is no one left to answer.
-            }
-
-            @Override
-            public void onCompleted() {
-                responseObserver.onNext(message(texts.toString()));
-                responseObserver.onCompleted();
-            }
-        };
+        return new JoinedClientStream(responseObserver, clientStream);
     }
 
     @Override

@@ -18,7 +18,8 @@ class ChatPropertiesTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(Settings.class)
-            .withPropertyValues("chat.server-stream.messages=a,b", "chat.server-stream.interval=1s");
+            .withPropertyValues("chat.server-stream.messages=a,b", "chat.server-stream.interval=1s",
+                    "chat.client-stream.max-messages=10", "chat.client-stream.max-joined-length=100");
 
     @Test
     void bindsValidSettings() {
@@ -36,5 +37,11 @@ class ChatPropertiesTest {
     void rejectsNoMessages() {
         context.withPropertyValues("chat.server-stream.messages=").run(ctx -> assertThat(ctx)
                 .getFailure().rootCause().hasMessageContaining("serverStream.messages"));
+    }
+
+    @Test
+    void rejectsAClientStreamWithoutRoomForAMessage() {
+        context.withPropertyValues("chat.client-stream.max-messages=0").run(ctx -> assertThat(ctx)
+                .getFailure().rootCause().hasMessageContaining("clientStream.maxMessages"));
     }
 }

@@ -35,7 +35,8 @@ class PacedServerStreamTest {
     @BeforeEach
     void startServer() throws Exception {
         ChatProperties properties = new ChatProperties(
-                new ChatProperties.ServerStream(List.of("first", "second"), Duration.ofSeconds(10)));
+                new ChatProperties.ServerStream(List.of("first", "second"), Duration.ofSeconds(10)),
+                new ChatProperties.ClientStream(10, 100));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new ChatService(properties, pacing)).build().start();

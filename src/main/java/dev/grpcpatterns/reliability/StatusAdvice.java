@@ -1,0 +1,40 @@
+package dev.grpcpatterns.reliability;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import net.devh.boot.grpc.server.advice.GrpcAdvice;
+import net.devh.boot.grpc.server.advice.GrpcExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where an exception escaping a service becomes a status. Only a status and a description
+ * written for the caller go out (grpc-java never sends a status's cause); the stack trace stays in our log.
+ */
+@GrpcAdvice
+public class StatusAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusAdvice.class);
+
+    /** A status the service chose on purpose: passed on as it is, without its cause. */
+    @GrpcExceptionHandler({StatusRuntimeException.class, StatusException.class})
+    public Status chosen(Exception e) {
+        Status status = Status.fromThrowable(e);
+        return Status.fromCode(status.getCode()).withDescription(status.getDescription());
+    }
+
+    /** The caller sent something the service cannot accept: the caller's fault, not worth more than debug. */
+    @GrpcExceptionHandler(IllegalArgumentException.class)
+    public Status invalidArgument(IllegalArgumentException e) {
+        log.debug("Invalid argument: {}", e.getMessage());
+        return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+    }
+
+    /** A bug: logged with its stack trace, and the caller learns only that it was ours. */
+    @GrpcExceptionHandler(Throwable.class)
+    public Status internal(Throwable e) {
+        log.error("Unexpected failure in a gRPC call", e);
+        return Status.INTERNAL.withDescription("internal error");
+    }
+}
