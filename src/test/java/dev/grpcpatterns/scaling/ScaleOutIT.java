@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
-    private static final Duration START = Duration.ofSeconds(180);
+    private static final Duration START = Duration.ofMinutes(6);
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** The replicas' drain: long enough that the test's open streams are never cut by it. */
     private static final Duration GRACE = Duration.ofSeconds(60);
