@@ -144,6 +144,8 @@ class ScaleOutIT {
             load.awaitMoreAnswers(300, WAIT);
             load.close();
             failures = load.failures();
+            System.out.printf("SIGKILL: %d SayHello calls answered around the kill, %d failed; %d of 6 streams cut%n",
+                    load.answered(), failures.size(), victimStreams);
         }
         assertThat(failures).as("unary calls that failed although two replicas were left").isEmpty();
 
@@ -207,10 +209,13 @@ class ScaleOutIT {
                 for (OpenChat stream : streams) {
                     assertThat(stream.complete().getCode()).isEqualTo(Status.Code.OK);
                 }
-                assertThat(leaving.awaitExit(GRACE.plus(WAIT))).as("a clean exit").isIn(0, 143);
+                int exit = leaving.awaitExit(GRACE.plus(WAIT));
+                assertThat(exit).as("a clean exit").isIn(0, 143);
                 load.awaitMoreAnswers(50, WAIT);
                 load.close();
                 failures = load.failures();
+                System.out.printf("SIGTERM: %d SayHello calls answered around the drain, %d failed; exit %d%n",
+                        load.answered(), failures.size(), exit);
             }
             assertThat(failures).as("unary calls that failed while a replica drained").isEmpty();
             assertThat(ReplicaMetrics.sayHelloOk(staying) - stayingBefore).isPositive();
