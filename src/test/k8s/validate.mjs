@@ -40,7 +40,7 @@ for (const file of files) {
   });
 }
 
-/** application.yml's default document as dotted keys; it mixes nested and dotted forms. */
+/** application.yml's settings without a profile, as dotted keys (it mixes nested and dotted forms). */
 function flatten(value, prefix = "", out = {}) {
   if (value && typeof value === "object" && !Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, out);
@@ -49,7 +49,10 @@ function flatten(value, prefix = "", out = {}) {
   }
   return out;
 }
-const settings = flatten(parseYaml(join(root, "application.yml"))[0]);
+const settings = parseYaml(join(root, "application.yml"))
+  .map((doc) => flatten(doc))
+  .filter((doc) => !Object.keys(doc).some((key) => key.startsWith("spring.config.activate")))
+  .reduce((all, doc) => Object.assign(all, doc), {});
 
 /** Spring's duration forms used here: 30s, 500ms, 1m, or a bare number of milliseconds. */
 function seconds(value, fallback) {
