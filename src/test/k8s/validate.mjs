@@ -142,7 +142,7 @@ check("memory: request = limit, and the Dockerfile's MaxRAMPercentage leaves roo
   if (requests.memory !== limits.memory) return `request ${requests.memory} != limit ${limits.memory}`;
   const dockerfile = join(root, "Dockerfile");
   const percent = existsSync(dockerfile)
-    ? Number(/MaxRAMPercentage=(\d+)/.exec(readFileSync(dockerfile, "utf8"))?.[1] ?? 25) : 75;
+    ? Number(/^ENTRYPOINT.*MaxRAMPercentage=(\d+)/m.exec(readFileSync(dockerfile, "utf8"))?.[1] ?? 25) : 75;
   const limit = mebibytes(limits.memory);
   const heap = (limit * percent) / 100;
   if (heap < 256) return `heap ${heap}Mi of ${limit}Mi (${percent}%) is too small`;
