@@ -69,7 +69,7 @@ final class UnaryLoad implements AutoCloseable {
         }
     }
 
-    /** Stops the threads after their current call and returns the number of answered calls. */
+    /** Stops the threads after their current call. */
     @Override
     public void close() throws InterruptedException {
         running.set(false);
