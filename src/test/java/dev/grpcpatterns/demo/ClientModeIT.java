@@ -27,8 +27,10 @@ class ClientModeIT {
 
     @Test
     void exitsNonZeroWhenTheServerIsUnreachable() throws Exception {
+        // SayHello is retried on UNAVAILABLE (demo.retry.*): the deadline must outlast a cold JVM's first connection
+        // attempt plus the retries' pauses, or the call ends DEADLINE_EXCEEDED instead. A refused port fails fast.
         try (AppProcess client = AppProcess.run("--spring.profiles.active=client",
-                "--grpc.client.demo.address=static://localhost:" + AppProcess.freePort(), "--demo.deadline=3s")) {
+                "--grpc.client.demo.address=static://localhost:" + AppProcess.freePort(), "--demo.deadline=30s")) {
             assertThat(client.awaitExit(RUN)).as(client.output()).isEqualTo(1);
             assertThat(client.output()).contains("Demo failed: Status{code=UNAVAILABLE");
         }

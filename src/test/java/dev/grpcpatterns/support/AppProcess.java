@@ -148,6 +148,17 @@ public final class AppProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** Sends SIGTERM and returns at once, so a test can watch the drain; {@link #awaitExit} waits for the end. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
+    /** Sends SIGKILL, a crash as the process sees it (no shutdown at all), and waits until it is gone. */
+    public void kill(Duration timeout) throws InterruptedException {
+        process.destroyForcibly();
+        awaitExit(timeout);
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
