@@ -27,20 +27,25 @@ final class LoadGenerator implements AutoCloseable {
 
     /** What one round measures. */
     enum Workload {
-        UNARY("unary calls/s"),
-        SERVER_STREAM("ServerStream messages/s"),
-        CLIENT_STREAM("ClientStream messages/s"),
-        CHAT("Chat echo messages/s");
+        UNARY("unary calls/s", "unary call"),
+        SERVER_STREAM("ServerStream messages/s", "ServerStream message"),
+        CLIENT_STREAM("ClientStream messages/s", "ClientStream message"),
+        CHAT("Chat echo messages/s", "Chat echo");
 
         final String label;
+        final String unit;
 
-        Workload(String label) {
+        Workload(String label, String unit) {
             this.label = label;
+            this.unit = unit;
         }
     }
 
-    /** What a round counted: calls or messages, and the latency of each unary call in nanoseconds. */
-    record Result(double perSecond, long[] latencies) {
+    /**
+     * What a round counted: calls or messages per second while it ran, all that were completed including
+     * those that drained after its end, and the latency of each unary call in nanoseconds.
+     */
+    record Result(double perSecond, long total, long[] latencies) {
 
         double latencyMillis(double quantile) {
             return latencies[(int) Math.round(quantile * (latencies.length - 1))] / 1e6;
@@ -80,13 +85,15 @@ final class LoadGenerator implements AutoCloseable {
         round.awaitDrained();
 
         long count = 0;
+        long total = 0;
         long[] latencies = new long[0];
         for (Slot slot : slots) {
             count += slot.count;
+            total += slot.total;
             latencies = concat(latencies, slot.latencies, slot.latencyCount);
         }
         Arrays.sort(latencies);
-        return new Result(count / (elapsed / 1e9), latencies);
+        return new Result(count / (elapsed / 1e9), total, latencies);
     }
 
     private Slot slot(Workload workload, ManagedChannel channel, Round round) {
@@ -146,6 +153,7 @@ final class LoadGenerator implements AutoCloseable {
     private abstract static class Slot {
         final Round round;
         long count;
+        long total;
         long[] latencies = new long[1024];
         int latencyCount;
 
@@ -156,6 +164,7 @@ final class LoadGenerator implements AutoCloseable {
         abstract void call();
 
         void counted(long n) {
+            total += n;
             if (!round.stopping) {
                 count += n;
             }
@@ -208,9 +217,9 @@ final class LoadGenerator implements AutoCloseable {
                         @Override
                         public void onCompleted() {
                             if (!round.stopping) {
-                                count++;
                                 latency(System.nanoTime() - started);
                             }
+                            counted(1);
                             finished();
                         }
                     });
