@@ -100,9 +100,9 @@ final class LoadGenerator implements AutoCloseable {
         return switch (workload) {
             case UNARY -> new UnarySlot(round, GreeterGrpc.newStub(channel));
             case SERVER_STREAM -> new ServerStreamSlot(round, ChatServiceGrpc.newStub(channel));
-            case CLIENT_STREAM -> new ClientStreamSlot(round, ChatServiceGrpc.newStub(channel),
+            case CLIENT_STREAM -> SendingSlot.clientStream(round, ChatServiceGrpc.newStub(channel),
                     shape.clientStreamMessages());
-            case CHAT -> new ChatSlot(round, ChatServiceGrpc.newStub(channel), shape.chatMessages(),
+            case CHAT -> SendingSlot.chat(round, ChatServiceGrpc.newStub(channel), shape.chatMessages(),
                     shape.chatWindow());
         };
     }
@@ -257,10 +257,13 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * A call that sends up to {@code messages} requests while the transport is ready and no more than
-     * {@code window} are unanswered; it half-closes early once the round is over.
+     * A ClientStream or Chat call that sends up to {@code messages} requests while the transport is ready and no
+     * more than {@code window} are unanswered; it half-closes early once the round is over. ClientStream's
+     * messages count when its one reply arrives, Chat's each as its echo arrives.
      */
-    private abstract static class SendingSlot extends Slot implements ClientResponseObserver<ChatMessage, ChatMessage> {
+    private static final class SendingSlot extends Slot implements ClientResponseObserver<ChatMessage, ChatMessage> {
+        private final ChatServiceGrpc.ChatServiceStub stub;
+        private final boolean chat;
         private final int messages;
         private final int window;
         private ClientCallStreamObserver<ChatMessage> requests;
@@ -268,32 +271,41 @@ final class LoadGenerator implements AutoCloseable {
         private int answered;
         private boolean halfClosed;
 
-        SendingSlot(Round round, int messages, int window) {
+        private SendingSlot(Round round, ChatServiceGrpc.ChatServiceStub stub, boolean chat, int messages,
+                int window) {
             super(round);
+            this.stub = stub;
+            this.chat = chat;
             this.messages = messages;
             this.window = window;
         }
 
+        static SendingSlot clientStream(Round round, ChatServiceGrpc.ChatServiceStub stub, int messages) {
+            return new SendingSlot(round, stub, false, messages, messages);
+        }
+
+        static SendingSlot chat(Round round, ChatServiceGrpc.ChatServiceStub stub, int messages, int window) {
+            return new SendingSlot(round, stub, true, messages, window);
+        }
+
         @Override
-        final void call() {
+        void call() {
             sent = 0;
             answered = 0;
             halfClosed = false;
-            open();
+            ChatServiceGrpc.ChatServiceStub withDeadline = stub.withDeadlineAfter(CALL_DEADLINE_SECONDS,
+                    TimeUnit.SECONDS);
+            if (chat) {
+                withDeadline.chat(this);
+            } else {
+                withDeadline.clientStream(this);
+            }
         }
-
-        /** Starts the call with this slot as its response observer. */
-        abstract void open();
 
         @Override
         public void beforeStart(ClientCallStreamObserver<ChatMessage> requests) {
             this.requests = requests;
             requests.setOnReadyHandler(this::send);
-        }
-
-        void answered() {
-            answered++;
-            send();
         }
 
         private void send() {
@@ -308,8 +320,15 @@ final class LoadGenerator implements AutoCloseable {
             }
         }
 
-        int sent() {
-            return sent;
+        @Override
+        public void onNext(ChatMessage reply) {
+            if (chat) {
+                counted(1);
+                answered++;
+                send();
+            } else {
+                counted(sent);
+            }
         }
 
         @Override
@@ -320,47 +339,6 @@ final class LoadGenerator implements AutoCloseable {
         @Override
         public void onCompleted() {
             finished();
-        }
-    }
-
-    /** Counts a client stream's messages when its one reply arrives. */
-    private static final class ClientStreamSlot extends SendingSlot {
-        private final ChatServiceGrpc.ChatServiceStub stub;
-
-        ClientStreamSlot(Round round, ChatServiceGrpc.ChatServiceStub stub, int messages) {
-            super(round, messages, messages);
-            this.stub = stub;
-        }
-
-        @Override
-        void open() {
-            stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).clientStream(this);
-        }
-
-        @Override
-        public void onNext(ChatMessage reply) {
-            counted(sent());
-        }
-    }
-
-    /** Counts each echo as it arrives. */
-    private static final class ChatSlot extends SendingSlot {
-        private final ChatServiceGrpc.ChatServiceStub stub;
-
-        ChatSlot(Round round, ChatServiceGrpc.ChatServiceStub stub, int messages, int window) {
-            super(round, messages, window);
-            this.stub = stub;
-        }
-
-        @Override
-        void open() {
-            stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).chat(this);
-        }
-
-        @Override
-        public void onNext(ChatMessage echo) {
-            counted(1);
-            answered();
         }
     }
 }
