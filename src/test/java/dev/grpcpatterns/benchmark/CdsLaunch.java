@@ -19,7 +19,7 @@ record CdsLaunch(Path jar, Path archive) {
         run(directory.getParent(), List.of(java, "-Djarmode=tools", "-jar", packagedJar.toString(),
                 "extract", "--force", "--destination", directory.toString()));
         CdsLaunch launch = new CdsLaunch(directory.resolve(packagedJar.getFileName()),
-                directory.resolve("application.jsa"));
+                directory.resolve("grpc-patterns.jsa"));
         List<String> training = new ArrayList<>(List.of(java));
         training.addAll(jvmArgs);
         training.addAll(List.of("-XX:ArchiveClassesAtExit=" + launch.archive(), "-Dspring.context.exit=onRefresh",
