@@ -22,7 +22,9 @@ public final class BaselineServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         List<String> messages = Arrays.asList(args).subList(1, args.length);
-        ChatProperties chat = new ChatProperties(new ChatProperties.ServerStream(messages, Duration.ZERO));
+        // ClientStream's bounds as application.yml sets them for the service.
+        ChatProperties chat = new ChatProperties(new ChatProperties.ServerStream(messages, Duration.ZERO),
+                new ChatProperties.ClientStream(10_000, 1_000_000));
         Server server = NettyServerBuilder.forPort(port)
                 .addService(new GreeterService())
                 .addService(new ChatService(chat, new PacingTimer()))
