@@ -11,14 +11,15 @@ import org.springframework.stereotype.Component;
 /**
  * Wakes a paced ServerStream when its next message is due, so no gRPC thread sleeps between messages.
  * One thread is enough: a tick only hands a message to the transport. It is deliberately not an
- * {@code Executor} bean, which would switch off Spring Boot's own task executor.
+ * {@code Executor} bean, which would switch off Spring Boot's own task executor. Public so the benchmark's
+ * bare grpc-java baseline can serve the very same ChatService.
  */
 @Component
-class PacingTimer implements DisposableBean {
+public class PacingTimer implements DisposableBean {
 
     private final ScheduledThreadPoolExecutor timer;
 
-    PacingTimer() {
+    public PacingTimer() {
         CustomizableThreadFactory threads = new CustomizableThreadFactory("chat-pacing-");
         threads.setDaemon(true);
         timer = new ScheduledThreadPoolExecutor(1, threads);
