@@ -68,7 +68,6 @@ class ScaleOutIT {
     @DynamicPropertySource
     static void demoTarget(DynamicPropertyRegistry registry) throws InterruptedException {
         startReplicas();
-        // Needs -DGRPC_ENABLE_RFC3986_URIS=false on grpc-java 1.83 (failsafe sets it; README "Scaling").
         registry.add("grpc.client.demo.address", () -> replicas.stream()
                 .map(replica -> "localhost:" + replica.grpcPort())
                 .collect(Collectors.joining(",", "static://", "")));
