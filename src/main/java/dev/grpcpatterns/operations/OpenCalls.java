@@ -7,6 +7,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -15,8 +18,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps track of the calls in flight so that shutdown can end the ones still open with a proper status instead of
- * a stream reset. Once a call is ended here, whatever its service still sends is dropped: the service learns of the
+ * Keeps track of the calls in flight, counted by the gauge {@code grpc.server.calls.active}, so that shutdown can end
+ * the ones still open with a proper status instead of a stream reset. Once a call is ended here, whatever its service still sends is dropped: the service learns of the
  * end through {@code isReady()} turning false, and nothing it does afterwards can fail or reach the client.
  *
  * <p>Ordered after net.devh's metrics interceptor (2500), so an ended call is still measured, with its status.
@@ -24,11 +27,23 @@ import org.springframework.stereotype.Component;
 @Component
 @GrpcGlobalServerInterceptor
 @Order(OpenCalls.ORDER)
-class OpenCalls implements ServerInterceptor {
+public class OpenCalls implements ServerInterceptor, MeterBinder {
 
     static final int ORDER = 3000;
 
     private final Set<EndableCall<?, ?>> open = ConcurrentHashMap.newKeySet();
+
+    /** Calls started and not yet completed, cancelled (deadline, client, connection loss) or ended here. */
+    public int count() {
+        return open.size();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("grpc.server.calls.active", open, Set::size)
+                .description("gRPC calls started and not yet completed or cancelled")
+                .register(registry);
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
-import dev.grpcpatterns.reliability.ActiveCalls;
+import dev.grpcpatterns.operations.OpenCalls;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -47,7 +47,7 @@ class FlowControlTest {
     private static final int BOUND = 100;
 
     private final AtomicInteger handedToTransport = new AtomicInteger();
-    private final ActiveCalls activeCalls = new ActiveCalls();
+    private final OpenCalls activeCalls = new OpenCalls();
     private final PacingTimer pacing = new PacingTimer();
     private Server server;
     private ManagedChannel channel;
