@@ -21,7 +21,7 @@ class GrpcPatternsApplicationIT {
     @Test
     void servesRunsTheDemoAndStopsOnSigterm() throws Exception {
         try (AppProcess app = AppProcess.start("--demo.chat-pause=0s", "--chat.server-stream.interval=100ms")) {
-            app.awaitOutput("Demo finished: all four patterns answered", Duration.ofSeconds(90));
+            app.awaitOutput("Demo finished: all four patterns answered", Duration.ofSeconds(240));
             assertThat(app.output()).containsSubsequence(ArticleOutput.LINES);
 
             ManagedChannel channel = app.channel();
