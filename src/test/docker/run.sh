@@ -154,16 +154,17 @@ docker run --rm -e JAVA_TOOL_OPTIONS='-Xshare:on -Dspring.context.exit=onRefresh
 log "CDS archive maps with -Xshare:on"
 
 # The HEALTHCHECK asks for readiness, not merely an open port: the image's own check, run in a container whose
-# HTTP port serves but whose readiness group is switched off (404), must fail; run in the server, it must pass.
+# HTTP port serves but has no /actuator/health/readiness (actuator moved elsewhere: 404), must fail; run in the
+# server, it must pass.
 [[ $(docker inspect -f '{{index .Config.Healthcheck.Test 0}} {{index .Config.Healthcheck.Test 1}}' "$image") == 'CMD bash' ]] \
     || fail "unexpected HEALTHCHECK form"
 check=$(docker inspect -f '{{index .Config.Healthcheck.Test 3}}' "$image")   # CMD bash -c SCRIPT
 docker run -d --name no-readiness --memory 512m -p 127.0.0.1::8080 "$image" \
-    --management.endpoint.health.probes.enabled=false --demo.enabled=false >/dev/null
+    --management.endpoints.web.base-path=/elsewhere --demo.enabled=false >/dev/null
 probe_port=$(docker port no-readiness 8080/tcp | head -n1 | sed 's/.*://')
-wait_for 180 "HTTP of the no-readiness container" in_netns curl -fs -o /dev/null "http://127.0.0.1:$probe_port/actuator/health"
+wait_for 180 "HTTP of the no-readiness container" in_netns curl -fs -o /dev/null "http://127.0.0.1:$probe_port/elsewhere/health/readiness"
 [[ $(in_netns curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$probe_port/actuator/health/readiness") == 404 ]] \
-    || fail "readiness should be 404 with probes disabled"
+    || fail "readiness should be 404 with actuator elsewhere"
 ! docker exec no-readiness bash -c "$check" || fail "the HEALTHCHECK passes without readiness"
 docker exec server bash -c "$check" || fail "the HEALTHCHECK fails against the ready server"
 docker rm -f no-readiness >/dev/null
