@@ -43,4 +43,24 @@ class GrpcPatternsApplicationIT {
             assertThat(app.terminate(Duration.ofSeconds(60))).isIn(0, 143);
         }
     }
+
+    @Test
+    void selfTestExitsZeroOnceAllFourPatternsAnswered() throws Exception {
+        try (AppProcess app = AppProcess.start("--demo.exit-when-done=true", "--demo.chat-pause=0s",
+                "--chat.server-stream.interval=0s")) {
+            assertThat(app.awaitExit(Duration.ofSeconds(240))).as(app.output()).isZero();
+            assertThat(app.output()).containsSubsequence(ArticleOutput.LINES)
+                    .contains("Demo finished: all four patterns answered", "Completed gRPC server shutdown");
+        }
+    }
+
+    @Test
+    void selfTestExitsOneWhenAFlowFails() throws Exception {
+        // The demo aims at a closed port instead of the service itself, so SayHello ends UNAVAILABLE.
+        try (AppProcess app = AppProcess.start("--demo.exit-when-done=true",
+                "--grpc.client.demo.address=static://localhost:" + AppProcess.freePort())) {
+            assertThat(app.awaitExit(Duration.ofSeconds(240))).as(app.output()).isEqualTo(1);
+            assertThat(app.output()).contains("Demo failed: Status{code=UNAVAILABLE", "Completed gRPC server shutdown");
+        }
+    }
 }

@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the demo flows ({@code demo.*} in application.yml); the defaults are the article's inputs.
  *
  * @param enabled whether the service runs the demo against itself once it is ready
+ * @param exitWhenDone whether the service then stops, with exit status 0 when all four flows answered and 1
+ *     otherwise: a self-test of a build or an image, and the workload of the start-up cache's training run
  * @param name SayHello's name
  * @param serverStreamRequest the text of ServerStream's one request
  * @param clientStreamMessages the texts ClientStream sends
@@ -24,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("demo")
 public record DemoProperties(
         boolean enabled,
+        boolean exitWhenDone,
         @NotBlank String name,
         @NotNull String serverStreamRequest,
         @NotEmpty List<@NotNull String> clientStreamMessages,

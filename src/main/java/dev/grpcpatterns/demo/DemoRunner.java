@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the demo once against the service itself after it is ready ({@code demo.enabled}). It runs on a
- * task thread, so the paced flows never hold back start-up or readiness, and a failure is only logged.
+ * task thread, so the paced flows never hold back start-up or readiness, and a failure is only logged,
+ * unless {@code demo.exit-when-done} asks the service to stop and report it in its exit status.
  */
 @Component
 @Profile("!client")
@@ -23,22 +24,31 @@ class DemoRunner {
 
     private final DemoClient demo;
     private final TaskExecutor executor;
+    private final DemoProperties properties;
 
-    DemoRunner(DemoClient demo, TaskExecutor executor) {
+    DemoRunner(DemoClient demo, TaskExecutor executor, DemoProperties properties) {
         this.demo = demo;
         this.executor = executor;
+        this.properties = properties;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void runDemo() {
         executor.execute(() -> {
+            int exitCode = 1;
             try {
                 demo.runAll(log::info);
                 log.info("Demo finished: all four patterns answered");
+                exitCode = 0;
             } catch (StatusRuntimeException e) {
                 log.warn("Demo failed: {}", e.getStatus());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+            if (properties.exitWhenDone()) {
+                // The shutdown hook closes the context gracefully, as on SIGTERM, while this task thread waits.
+                System.exit(exitCode);
             }
         });
     }
