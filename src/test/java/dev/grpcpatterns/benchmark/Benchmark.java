@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
  * The service as users run it (demo off, no pacing) against a baseline: the same service classes on a bare
  * grpc-java server ({@link BaselineServer}), each in its own JVM with the same flags, under the same load,
  * rounds alternating between the two. Start-up is measured for plain {@code java -jar} and for the
- * extracted jar with its class-data sharing archive ({@link CdsLaunch}); the load runs against the latter.
+ * extracted jar with the archive of a training run ({@link TrainedLaunch}), as the Docker image starts it;
+ * the load runs against the latter. The servers run on the JVM that runs the benchmark.
  * Prints and writes a table of medians and ratios.
  *
  * <p>Run by {@code ./mvnw -Pbenchmark verify -DskipTests}, which passes every {@code bench.*} setting
@@ -25,7 +26,6 @@ import java.util.stream.IntStream;
 public final class Benchmark {
 
     private static final String JAR = "java -jar";
-    private static final String CDS = "extracted jar + CDS";
 
     private Benchmark() {
     }
@@ -47,10 +47,10 @@ public final class Benchmark {
         System.out.println(machine);
 
         Path jar = Path.of(setting("bench.jar"));
-        CdsLaunch cds = CdsLaunch.prepare(java(), jar, out.resolve("app"), jvmArgs);
+        TrainedLaunch trained = TrainedLaunch.prepare(java(), jar, out.resolve("app"), jvmArgs);
         Server plainJar = new Server("service-jar", true, serviceCommand(jvmArgs, List.of("-jar", jar.toString()),
                 messages), out);
-        Server service = new Server("service", true, serviceCommand(jvmArgs, cds.javaArgs(), messages), out);
+        Server service = new Server("service", true, serviceCommand(jvmArgs, trained.javaArgs(), messages), out);
         Server baseline = new Server("baseline", false, baselineCommand(jvmArgs, messages), out);
         Report report = new Report();
 
@@ -65,7 +65,7 @@ public final class Benchmark {
                         addStartup(report, JAR, server.isService(), process);
                     }
                     if (server != plainJar) {
-                        addStartup(report, CDS, server.isService(), process);
+                        addStartup(report, trained.name(), server.isService(), process);
                     }
                     if (i == starts && server != plainJar) {
                         running[server == service ? 0 : 1] = process;
