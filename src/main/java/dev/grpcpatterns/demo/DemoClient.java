@@ -12,13 +12,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.devh.boot.grpc.client.inject.GrpcClient;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the article's four flows over the network through the {@code demo} channel
  * ({@code grpc.client.demo.*}), handing each line the article prints to {@code out}.
  * Every call has a deadline; a failed call throws {@link io.grpc.StatusRuntimeException}.
+ * Lazy: with the demo off (the {@code prod} profile), its channel is never built, which saves start-up time.
  */
+@Lazy
 @Component
 public class DemoClient {
 
