@@ -1,27 +1,31 @@
 package dev.grpcpatterns.chat;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
-import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
+import org.springframework.util.Assert;
 
-/** Settings of the ChatService ({@code chat.*} in application.yml). */
-@Validated
+/** Settings of the ChatService ({@code chat.*} in application.yml), checked as they are bound. */
 @ConfigurationProperties("chat")
-public record ChatProperties(@Valid @NotNull ServerStream serverStream, @Valid @NotNull ClientStream clientStream) {
+public record ChatProperties(ServerStream serverStream, ClientStream clientStream) {
+
+    public ChatProperties {
+        Assert.notNull(serverStream, "chat.server-stream must be set");
+        Assert.notNull(clientStream, "chat.client-stream must be set");
+    }
 
     /**
      * @param messages the texts ServerStream sends, in order
      * @param interval the pause between two of them; zero sends them back to back
      */
-    public record ServerStream(
-            @NotEmpty List<@NotNull String> messages,
-            @NotNull @DurationMin(millis = 0) Duration interval) {
+    public record ServerStream(List<String> messages, Duration interval) {
+
+        public ServerStream {
+            Assert.notEmpty(messages, "chat.server-stream.messages must not be empty");
+            Assert.noNullElements(messages, "chat.server-stream.messages must not contain null");
+            Assert.isTrue(interval != null && !interval.isNegative(),
+                    "chat.server-stream.interval must not be negative");
+        }
     }
 
     /**
@@ -30,6 +34,11 @@ public record ChatProperties(@Valid @NotNull ServerStream serverStream, @Valid @
      * @param maxMessages     messages one call may send; the next one ends the call with RESOURCE_EXHAUSTED
      * @param maxJoinedLength characters the joined reply may have; beyond it, RESOURCE_EXHAUSTED
      */
-    public record ClientStream(@Min(1) int maxMessages, @Min(1) int maxJoinedLength) {
+    public record ClientStream(int maxMessages, int maxJoinedLength) {
+
+        public ClientStream {
+            Assert.isTrue(maxMessages >= 1, "chat.client-stream.max-messages must be at least 1");
+            Assert.isTrue(maxJoinedLength >= 1, "chat.client-stream.max-joined-length must be at least 1");
+        }
     }
 }

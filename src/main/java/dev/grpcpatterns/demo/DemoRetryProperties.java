@@ -1,13 +1,8 @@
 package dev.grpcpatterns.demo;
 
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
-import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
+import org.springframework.util.Assert;
 
 /**
  * The retry policy of the demo channel's SayHello ({@code demo.retry.*}): a call that fails with
@@ -18,11 +13,21 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBackoff the largest pause between two attempts
  * @param backoffMultiplier how much the pause bound grows after each attempt
  */
-@Validated
 @ConfigurationProperties("demo.retry")
 public record DemoRetryProperties(
-        @Min(2) @Max(5) int maxAttempts,
-        @NotNull @DurationMin(nanos = 1) Duration initialBackoff,
-        @NotNull @DurationMin(nanos = 1) Duration maxBackoff,
-        @DecimalMin(value = "1.0") double backoffMultiplier) {
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        double backoffMultiplier) {
+
+    public DemoRetryProperties {
+        Assert.isTrue(maxAttempts >= 2 && maxAttempts <= 5, "demo.retry.max-attempts must be 2 to 5");
+        Assert.isTrue(isPositive(initialBackoff), "demo.retry.initial-backoff must be positive");
+        Assert.isTrue(isPositive(maxBackoff), "demo.retry.max-backoff must be positive");
+        Assert.isTrue(backoffMultiplier >= 1, "demo.retry.backoff-multiplier must be at least 1");
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
+    }
 }

@@ -3,8 +3,6 @@ package dev.grpcpatterns.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -16,7 +14,6 @@ class ChatPropertiesTest {
     }
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(Settings.class)
             .withPropertyValues("chat.server-stream.messages=a,b", "chat.server-stream.interval=1s",
                     "chat.client-stream.max-messages=10", "chat.client-stream.max-joined-length=100");
@@ -30,18 +27,18 @@ class ChatPropertiesTest {
     @Test
     void rejectsANegativeInterval() {
         context.withPropertyValues("chat.server-stream.interval=-1s").run(ctx -> assertThat(ctx)
-                .getFailure().rootCause().hasMessageContaining("serverStream.interval"));
+                .getFailure().rootCause().hasMessage("chat.server-stream.interval must not be negative"));
     }
 
     @Test
     void rejectsNoMessages() {
         context.withPropertyValues("chat.server-stream.messages=").run(ctx -> assertThat(ctx)
-                .getFailure().rootCause().hasMessageContaining("serverStream.messages"));
+                .getFailure().rootCause().hasMessage("chat.server-stream.messages must not be empty"));
     }
 
     @Test
     void rejectsAClientStreamWithoutRoomForAMessage() {
         context.withPropertyValues("chat.client-stream.max-messages=0").run(ctx -> assertThat(ctx)
-                .getFailure().rootCause().hasMessageContaining("clientStream.maxMessages"));
+                .getFailure().rootCause().hasMessage("chat.client-stream.max-messages must be at least 1"));
     }
 }
