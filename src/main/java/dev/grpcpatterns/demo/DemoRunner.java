@@ -47,8 +47,9 @@ class DemoRunner {
                 return;
             }
             if (properties.exitWhenDone()) {
-                // The shutdown hook closes the context gracefully, as on SIGTERM, while this task thread waits.
-                System.exit(exitCode);
+                // From a thread of its own: the graceful shutdown waits for this task executor's running tasks.
+                int status = exitCode;
+                new Thread(() -> System.exit(status), "demo-exit").start();
             }
         });
     }
