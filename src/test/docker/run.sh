@@ -81,7 +81,10 @@ log "dockerd $(docker version --format '{{.Server.Version}}') up in network name
 
 # --- the images ----------------------------------------------------------------------------------------------
 rootfs=$(bash src/test/docker/base-rootfs.sh)
-docker import "$rootfs" "$base" >/dev/null
+# JAVA_HOME and PATH as in eclipse-temurin's images, which the Dockerfile stands on: `java` found on PATH.
+docker import --change 'ENV JAVA_HOME=/opt/java/openjdk' \
+    --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$rootfs" "$base" >/dev/null
 log "base image $base imported from $rootfs"
 build_start=$SECONDS
 docker build --quiet --build-arg BASE_IMAGE="$base" -t "$image" . >/dev/null
@@ -89,6 +92,13 @@ build_seconds=$((SECONDS - build_start))
 image_bytes=$(docker image inspect -f '{{.Size}}' "$image")
 base_bytes=$(docker image inspect -f '{{.Size}}' "$base")
 log "built $image in ${build_seconds}s"
+# The image's runtime is Java 25+ (its AOT cache needs it), and the training run left nothing behind in /tmp.
+java_version=$(docker run --rm --entrypoint java "$image" -version 2>&1 | awk -F'"' '/ version "/ {print $2; exit}')
+major=${java_version%%.*}
+((${major:-0} >= 25)) || fail "the image's Java is ${java_version:-unknown}, not 25+"
+leftovers=$(docker run --rm --entrypoint ls "$image" -A /tmp)
+[[ -z $leftovers ]] || fail "the image's /tmp is not empty: $leftovers"
+log "image runs Java $java_version; /tmp is empty"
 
 # --- the server container ------------------------------------------------------------------------------------
 docker network create grpc-patterns-test >/dev/null
@@ -113,6 +123,8 @@ started_line=$(docker logs server 2>&1 | grep -m1 'Started GrpcPatternsApplicati
 [[ -n $started_line ]] || fail "no 'Started' line in the server log"
 start_seconds=$(sed -E 's/.* in ([0-9.]+) seconds.*/\1/' <<<"$started_line")
 log "healthy after ${healthy_seconds}s; Spring: $started_line"
+# The ENTRYPOINT's access flags keep JDK 25 from warning about Netty's native library and sun.misc.Unsafe.
+! docker logs server 2>&1 | grep '^WARNING' >&2 || fail "the JVM printed warnings (above)"
 
 # PID 1 is the JVM and it is not root.
 pid1=$(docker exec server cat /proc/1/status)
@@ -148,10 +160,13 @@ timeout 300 docker run --rm --network grpc-patterns-test "$image" "${client_args
 grep -q 'All four patterns answered' "$tmp/container-client.log" || fail "client container did not report success"
 log "client container: All four patterns answered"
 
-# The class-data-sharing archive is usable by the image's own JVM and flags (-Xshare:on refuses to start otherwise).
-docker run --rm -e JAVA_TOOL_OPTIONS='-Xshare:on -Dspring.context.exit=onRefresh' "$image" >"$tmp/cds.log" 2>&1 \
-    || { cat "$tmp/cds.log" >&2; fail "the CDS archive is not usable"; }
-log "CDS archive maps with -Xshare:on"
+# The AOT cache is usable by the image's own JVM and flags (-XX:AOTMode=on refuses to start otherwise), in a
+# 256 MiB container, where the JVM picks SerialGC although the cache was trained with G1: its heap objects load too.
+docker run --rm --memory 256m -e JAVA_TOOL_OPTIONS='-XX:AOTMode=on -Xlog:aot -Xlog:gc -Dspring.context.exit=onRefresh' \
+    "$image" >"$tmp/aot.log" 2>&1 || { cat "$tmp/aot.log" >&2; fail "the AOT cache is not usable"; }
+grep -q 'Using Serial' "$tmp/aot.log" || fail "no SerialGC in a 256 MiB container: $(grep -m1 'Using' "$tmp/aot.log")"
+grep -Eq 'Loaded heap +region' "$tmp/aot.log" || fail "the AOT cache's heap objects were not loaded under SerialGC"
+log "AOT cache maps with -XX:AOTMode=on, its heap objects load under SerialGC"
 
 # The HEALTHCHECK asks for readiness, not merely an open port: the image's own check, run in a container whose
 # HTTP port serves but has no /actuator/health/readiness (actuator moved elsewhere: 404), must fail; run in the
