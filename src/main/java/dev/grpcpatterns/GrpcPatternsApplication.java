@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-@SpringBootApplication
+// No @Bean methods here: no CGLIB subclass to generate at every start.
+@SpringBootApplication(proxyBeanMethods = false)
 @ConfigurationPropertiesScan
 public class GrpcPatternsApplication {
 
