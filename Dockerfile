@@ -36,6 +36,9 @@ RUN java -Xmx512m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-ac
         --chat.server-stream.interval=0s --grpc.server.port=0 --server.port=0 \
  && rm -rf /tmp/tomcat.* /tmp/hsperfdata_root
 
+# glibc gives every thread that mallocs an arena of its own, up to 8 per core, and freed memory stays scattered over
+# them; two arenas hold the JVM's C heap in less resident memory (about 3 MiB less after load, see Performance).
+ENV MALLOC_ARENA_MAX=2
 USER 10001:10001
 EXPOSE 50051 8080
 # Readiness over plain HTTP with bash's /dev/tcp: the JRE image has no curl or wget, and a JVM per check would

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -132,7 +133,9 @@ public final class Benchmark {
 
         ServerProcess start() throws IOException, InterruptedException {
             int port = AppProcess.freePort();
-            return ServerProcess.start(command.forPort(port), port, out.resolve(name + ".log"));
+            // The C library's malloc arenas as the Docker image limits them (ENV MALLOC_ARENA_MAX), for both.
+            Map<String, String> environment = Map.of("MALLOC_ARENA_MAX", setting("bench.malloc-arena-max"));
+            return ServerProcess.start(command.forPort(port), environment, port, out.resolve(name + ".log"));
         }
     }
 

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,10 +38,16 @@ final class ServerProcess implements AutoCloseable {
         this.startupCpuMillis = cpuMillis();
     }
 
-    /** Starts {@code command} (which serves gRPC on {@code port}) and returns once a call has been answered. */
-    static ServerProcess start(List<String> command, int port, Path log) throws IOException, InterruptedException {
+    /**
+     * Starts {@code command} (which serves gRPC on {@code port}) with extra {@code environment} variables and
+     * returns once a call has been answered.
+     */
+    static ServerProcess start(List<String> command, Map<String, String> environment, int port, Path log)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
