@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.ServiceTest;
+import dev.grpcpatterns.support.StreamEvents;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.Test;
@@ -63,48 +62,27 @@ class ChatServiceTest {
 
     @Test
     void chatAnswersEachMessageBeforeTheNextIsSent() throws Exception {
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        StreamObserver<ChatMessage> requests = async.chat(recorder(events));
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
+        StreamObserver<ChatMessage> requests = async.chat(events);
 
         for (int i = 0; i < 200; i++) {
-            assertThat(events).as("nothing arrives unasked").isEmpty();
+            assertThat(events.isEmpty()).as("nothing arrives unasked").isTrue();
             requests.onNext(message("text " + i));
-            assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-                    .isEqualTo(message("Received: text " + i));
+            assertThat(events.next(WAIT)).isEqualTo(message("Received: text " + i));
         }
         requests.onCompleted();
-        assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("completed");
+        assertThat(events.next(WAIT)).isSameAs(Status.OK);
     }
 
     private String clientStream(List<String> texts) throws Exception {
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        StreamObserver<ChatMessage> requests = async.clientStream(recorder(events));
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
+        StreamObserver<ChatMessage> requests = async.clientStream(events);
         texts.forEach(text -> requests.onNext(message(text)));
         requests.onCompleted();
-        Object reply = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Object reply = events.next(WAIT);
         assertThat(reply).isInstanceOf(ChatMessage.class);
-        assertThat(events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("completed");
+        assertThat(events.next(WAIT)).isSameAs(Status.OK);
         return ((ChatMessage) reply).getMessageText();
-    }
-
-    /** Puts each answer, the error or the word "completed" on {@code events}, in order. */
-    static StreamObserver<ChatMessage> recorder(BlockingQueue<Object> events) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage value) {
-                events.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                events.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                events.add("completed");
-            }
-        };
     }
 
     static ChatMessage message(String text) {

@@ -1,11 +1,12 @@
 package dev.grpcpatterns.chat;
 
 import static dev.grpcpatterns.chat.ChatServiceTest.message;
-import static dev.grpcpatterns.chat.ChatServiceTest.recorder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -14,8 +15,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * it would have fired. Fast, in-process, no Spring.
  */
 class PacedServerStreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
 
     private final PacingTimer pacing = new PacingTimer();
     private Server server;
@@ -53,27 +54,25 @@ class PacedServerStreamTest {
 
     @Test
     void cancellingTheCallStopsThePacing() throws Exception {
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
         Context.CancellableContext call = Context.current().withCancellation();
-        call.run(() -> chat.serverStream(message("start"), recorder(events)));
+        call.run(() -> chat.serverStream(message("start"), events));
 
-        assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(message("first"));
+        assertThat(events.next(WAIT)).isEqualTo(message("first"));
         assertThat(pacing.pendingTicks()).isEqualTo(1);
 
         call.cancel(null);
         await().atMost(Duration.ofSeconds(2)).until(() -> pacing.pendingTicks() == 0);
-        assertThat(Status.fromThrowable((Throwable) events.poll(5, TimeUnit.SECONDS)).getCode())
-                .isEqualTo(Status.Code.CANCELLED);
+        assertThat(((Status) events.next(WAIT)).getCode()).isEqualTo(Status.Code.CANCELLED);
     }
 
     @Test
     void aPassedDeadlineStopsThePacing() throws Exception {
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        chat.withDeadlineAfter(300, TimeUnit.MILLISECONDS).serverStream(message("start"), recorder(events));
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
+        chat.withDeadlineAfter(300, TimeUnit.MILLISECONDS).serverStream(message("start"), events);
 
-        assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(message("first"));
-        assertThat(Status.fromThrowable((Throwable) events.poll(5, TimeUnit.SECONDS)).getCode())
-                .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(events.next(WAIT)).isEqualTo(message("first"));
+        assertThat(((Status) events.next(WAIT)).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         await().atMost(Duration.ofSeconds(2)).until(() -> pacing.pendingTicks() == 0);
     }
 }

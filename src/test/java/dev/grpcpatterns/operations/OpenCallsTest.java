@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -15,6 +16,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenCallsTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String SERVER_STREAM = ChatServiceGrpc.getServerStreamMethod().getFullMethodName();
 
     private final OpenCalls openCalls = new OpenCalls();
@@ -82,16 +85,16 @@ class OpenCallsTest {
 
     @Test
     void endsTheMatchingOpenCallsWithTheStatusAndDropsWhatTheServiceSendsAfter() throws Exception {
-        Replies serverStream = new Replies();
+        StreamEvents<ChatMessage> serverStream = new StreamEvents<>();
         ChatServiceGrpc.newStub(channel).serverStream(message("first"), serverStream);
-        Replies chat = new Replies();
+        StreamEvents<ChatMessage> chat = new StreamEvents<>();
         StreamObserver<ChatMessage> chatRequests = ChatServiceGrpc.newStub(channel).chat(chat);
         chatRequests.onNext(message("hello"));
-        assertThat(chat.next()).isEqualTo(message("hello"));
-        assertThat(serverStream.next()).isEqualTo(message("first"));
+        assertThat(chat.next(WAIT)).isEqualTo(message("hello"));
+        assertThat(serverStream.next(WAIT)).isEqualTo(message("first"));
 
         assertThat(openCalls.end(SERVER_STREAM::equals, Status.UNAVAILABLE.withDescription("going away"))).isEqualTo(1);
-        Object end = serverStream.next();
+        Object end = serverStream.next(WAIT);
         assertThat(end).isInstanceOf(Status.class);
         assertThat(((Status) end).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(((Status) end).getDescription()).isEqualTo("going away");
@@ -102,46 +105,19 @@ class OpenCallsTest {
             serverSide.onNext(message("too late"));
             serverSide.onCompleted();
         }).doesNotThrowAnyException();
-        assertThat(serverStream.replies).isEmpty();
+        assertThat(serverStream.isEmpty()).isTrue();
         assertThat(meters.get("grpc.server.processing.duration").tag("method", "ServerStream")
                 .tag("statusCode", "UNAVAILABLE").timer().count()).as("measured with the status it ended with").isOne();
 
         // The other call was not touched and ends normally, after which there is nothing left to end.
         chatRequests.onNext(message("still here"));
-        assertThat(chat.next()).isEqualTo(message("still here"));
+        assertThat(chat.next(WAIT)).isEqualTo(message("still here"));
         chatRequests.onCompleted();
-        assertThat(chat.next()).isEqualTo(Status.OK);
+        assertThat(chat.next(WAIT)).isEqualTo(Status.OK);
         assertThat(openCalls.end(method -> true, Status.UNAVAILABLE)).isZero();
     }
 
     private static ChatMessage message(String text) {
         return ChatMessage.newBuilder().setMessageText(text).build();
-    }
-
-    /** A client's view of one call: its messages, then the status it ended with. */
-    private static final class Replies implements StreamObserver<ChatMessage> {
-
-        private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onNext(ChatMessage message) {
-            replies.add(message);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            replies.add(Status.fromThrowable(error));
-        }
-
-        @Override
-        public void onCompleted() {
-            replies.add(Status.OK);
-        }
-
-        Object next() throws InterruptedException {
-            Object next = replies.poll(10, TimeUnit.SECONDS);
-            assertThat(next).as("a reply or the end within 10s").isNotNull();
-            return next;
-        }
     }
 }

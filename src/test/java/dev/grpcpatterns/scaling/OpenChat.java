@@ -2,11 +2,10 @@ package dev.grpcpatterns.scaling;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** One bidi Chat stream kept open by a test: send a text and see its answer, complete it, or see how it ended. */
@@ -14,26 +13,11 @@ final class OpenChat {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final StreamEvents<ChatMessage> events = new StreamEvents<>();
     private final StreamObserver<ChatMessage> requests;
 
     private OpenChat(ChatServiceGrpc.ChatServiceStub chat) {
-        this.requests = chat.withDeadlineAfter(5, TimeUnit.MINUTES).chat(new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage message) {
-                events.add(message.getMessageText());
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                events.add(Status.fromThrowable(error));
-            }
-
-            @Override
-            public void onCompleted() {
-                events.add(Status.OK);
-            }
-        });
+        this.requests = chat.withDeadlineAfter(5, TimeUnit.MINUTES).chat(events);
     }
 
     /** Opens a stream and proves it is served: its first text is answered. */
@@ -46,8 +30,8 @@ final class OpenChat {
     /** Sends {@code text} and fails unless the server answers it. */
     void exchange(String text) throws InterruptedException {
         requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
-        Object event = next();
-        if (!("Received: " + text).equals(event)) {
+        Object event = events.next(WAIT);
+        if (!(event instanceof ChatMessage answer && answer.getMessageText().equals("Received: " + text))) {
             throw new AssertionError("'" + text + "' answered with " + event);
         }
     }
@@ -60,7 +44,7 @@ final class OpenChat {
 
     /** Waits for the stream to end (for a stream on a dead replica: by itself) and returns its status. */
     Status awaitEnd() throws InterruptedException {
-        Object event = next();
+        Object event = events.next(WAIT);
         if (!(event instanceof Status status)) {
             throw new AssertionError("a message instead of the end: " + event);
         }
@@ -69,14 +53,6 @@ final class OpenChat {
 
     /** Whether the stream has already ended, without waiting. */
     boolean ended() {
-        return events.stream().anyMatch(Status.class::isInstance);
-    }
-
-    private Object next() throws InterruptedException {
-        Object event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (event == null) {
-            throw new AssertionError("nothing on the stream within " + WAIT);
-        }
-        return event;
+        return events.ended();
     }
 }

@@ -5,23 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.devh.boot.grpc.client.inject.GrpcClient;
@@ -179,8 +177,8 @@ class ScaleOutIT {
         AppProcess staying = replicas.get(1);
         ManagedChannel direct = leaving.channel();
         try {
-            BlockingQueue<Object> health = watchHealth(direct);
-            assertThat(health.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ServingStatus.SERVING);
+            StreamEvents<HealthCheckResponse> health = watchHealth(direct);
+            assertThat(health.next(WAIT)).isEqualTo(watched(ServingStatus.SERVING));
 
             long leavingChatsBefore = ReplicaMetrics.chatMessagesReceived(leaving);
             List<OpenChat> streams = new ArrayList<>();
@@ -197,7 +195,7 @@ class ScaleOutIT {
                 leaving.signalTerm();
 
                 // First the replica says it is leaving, while it still serves what it has.
-                assertThat(health.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(ServingStatus.NOT_SERVING);
+                assertThat(health.next(WAIT)).isEqualTo(watched(ServingStatus.NOT_SERVING));
                 assertThat(leaving.isAlive()).isTrue();
                 for (OpenChat stream : streams) {
                     stream.exchange("while draining");
@@ -224,26 +222,14 @@ class ScaleOutIT {
     }
 
     /** The replica's own grpc.health.v1 status for the whole server, as a client watching it sees it. */
-    private static BlockingQueue<Object> watchHealth(ManagedChannel channel) {
-        BlockingQueue<Object> statuses = new LinkedBlockingQueue<>();
-        HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("").build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(HealthCheckResponse response) {
-                        statuses.add(response.getStatus());
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        statuses.add(Status.fromThrowable(error));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        statuses.add(Status.OK);
-                    }
-                });
+    private static StreamEvents<HealthCheckResponse> watchHealth(ManagedChannel channel) {
+        StreamEvents<HealthCheckResponse> statuses = new StreamEvents<>();
+        HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("").build(), statuses);
         return statuses;
+    }
+
+    private static HealthCheckResponse watched(ServingStatus status) {
+        return HealthCheckResponse.newBuilder().setStatus(status).build();
     }
 
     /** {@code calls} SayHello calls from four threads; every one must be answered. */
