@@ -20,7 +20,8 @@ final class EchoChat implements StreamObserver<ChatMessage> {
         this.responses = responses;
         responses.disableAutoRequest();
         responses.setOnCancelHandler(() -> {
-            // Cancelled or past its deadline: nothing is pending, so there is nothing to free.
+            // Nothing is pending, so nothing to free. The handler's presence is what counts: with it, an answer
+            // racing a cancel is dropped by grpc-java instead of thrown as CANCELLED.
         });
         responses.setOnReadyHandler(this::readNextWhenReady);
         responses.request(1);

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps track of the calls in flight, counted by the gauge {@code grpc.server.calls.active}, so that shutdown can end
- * the ones still open with a proper status instead of a stream reset. Once a call is ended here, whatever its service still sends is dropped: the service learns of the
- * end through {@code isReady()} turning false, and nothing it does afterwards can fail or reach the client.
+ * the ones still open with a proper status instead of a stream reset. Once a call is ended here, whatever its service
+ * still sends is dropped: the service learns of the end through {@code isReady()} turning false, and nothing it does
+ * afterwards can fail or reach the client.
  *
  * <p>Ordered after net.devh's metrics interceptor (2500), so an ended call is still measured, with its status.
  */
