@@ -1,93 +1,74 @@
 package dev.grpcpatterns.chat;
 
+import static dev.grpcpatterns.chat.ChatService.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class JoinedClientStreamTest {
 
-    private final Recorder response = new Recorder();
+    // The stream answers on the calling thread: every event is there before next() is asked.
+    private static final Duration NOW = Duration.ZERO;
+
+    private final StreamEvents<ChatMessage> response = new StreamEvents<>();
 
     @Test
-    void joinsUpToTheLimitsWithSingleSpaces() {
+    void joinsUpToTheLimitsWithSingleSpaces() throws InterruptedException {
         JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(3, 8));
 
         send(stream, "ab", "cd", "ef");
         stream.onCompleted();
 
-        assertThat(response.replies).containsExactly("ab cd ef");
-        assertThat(response.completed).isTrue();
-        assertThat(response.error).isNull();
+        assertThat(response.next(NOW)).isEqualTo(message("ab cd ef"));
+        assertThat(response.next(NOW)).isSameAs(Status.OK);
+        assertThat(response.isEmpty()).isTrue();
     }
 
     @Test
-    void emptyTextsStillGetTheirSeparator() {
+    void emptyTextsStillGetTheirSeparator() throws InterruptedException {
         JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(3, 8));
 
         send(stream, "", "a", "");
         stream.onCompleted();
 
-        assertThat(response.replies).containsExactly(" a ");
+        assertThat(response.next(NOW)).isEqualTo(message(" a "));
     }
 
     @Test
-    void oneMessageTooManyIsResourceExhaustedAndTheRestIsIgnored() {
+    void oneMessageTooManyIsResourceExhaustedAndTheRestIsIgnored() throws InterruptedException {
         JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(2, 100));
 
         send(stream, "a", "b", "c", "d");
         stream.onCompleted();
 
-        assertThat(response.error.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(response.error.getDescription()).isEqualTo("more than 2 messages in one ClientStream call");
-        assertThat(response.replies).isEmpty();
-        assertThat(response.completed).isFalse();
+        assertResourceExhaustedOnly("more than 2 messages in one ClientStream call");
     }
 
     @Test
-    void aJoinedTextOverTheLengthIsResourceExhausted() {
+    void aJoinedTextOverTheLengthIsResourceExhausted() throws InterruptedException {
         JoinedClientStream stream = new JoinedClientStream(response, new ChatProperties.ClientStream(10, 8));
 
         send(stream, "abcd", "efgh");
         stream.onCompleted();
 
-        assertThat(response.error.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(response.error.getDescription()).isEqualTo("joined text longer than 8 characters");
-        assertThat(response.replies).isEmpty();
+        assertResourceExhaustedOnly("joined text longer than 8 characters");
+    }
+
+    /** No reply, one RESOURCE_EXHAUSTED end, and nothing after it (no completion, no second error). */
+    private void assertResourceExhaustedOnly(String description) throws InterruptedException {
+        Status end = (Status) response.next(NOW);
+        assertThat(end.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(end.getDescription()).isEqualTo(description);
+        assertThat(response.isEmpty()).isTrue();
     }
 
     private static void send(JoinedClientStream stream, String... texts) {
         for (String text : texts) {
-            stream.onNext(ChatService.message(text));
-        }
-    }
-
-    private static final class Recorder implements StreamObserver<ChatMessage> {
-
-        final List<String> replies = new ArrayList<>();
-        Status error;
-        boolean completed;
-
-        @Override
-        public void onNext(ChatMessage value) {
-            replies.add(value.getMessageText());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (error != null) {
-                throw new AssertionError("a second onError");
-            }
-            error = Status.fromThrowable(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            completed = true;
+            stream.onNext(message(text));
         }
     }
 }
