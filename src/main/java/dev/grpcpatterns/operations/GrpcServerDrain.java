@@ -31,6 +31,7 @@ class GrpcServerDrain {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcServerDrain.class);
     private static final String HEALTH_WATCH = HealthGrpc.getWatchMethod().getFullMethodName();
+    private static final Status ENDED = Status.UNAVAILABLE.withDescription(SHUTTING_DOWN);
     /** Time for the final statuses to be written once the calls have been ended. */
     private static final Duration FLUSH = Duration.ofSeconds(5);
 
@@ -46,13 +47,13 @@ class GrpcServerDrain {
     void drain(GrpcServerShutdownEvent event) throws InterruptedException {
         Server server = event.getServer();
         server.shutdown();
-        openCalls.end(HEALTH_WATCH::equals, Status.UNAVAILABLE.withDescription(SHUTTING_DOWN));
+        openCalls.end(HEALTH_WATCH::equals, ENDED);
         log.info("gRPC server refuses new calls; waiting up to {} for the calls in flight", grace);
         if (finishedWithinGrace(server)) {
             log.info("gRPC server drained: every call finished");
             return;
         }
-        int ended = openCalls.end(method -> true, Status.UNAVAILABLE.withDescription(SHUTTING_DOWN));
+        int ended = openCalls.end(method -> true, ENDED);
         log.info("gRPC grace period over: ended {} open call(s) with UNAVAILABLE", ended);
         if (!server.awaitTermination(FLUSH.toMillis(), TimeUnit.MILLISECONDS)) {
             // Every call has its status; what is left are idle connections. Without this, net.devh would wait
