@@ -1,5 +1,6 @@
 package dev.grpcpatterns.observability;
 
+import io.grpc.Status;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.binder.grpc.GrpcObservationDocumentation.GrpcServerEvents;
 import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
@@ -9,13 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
- * Tags each server span with the number of messages its call received and sent ({@value #RECEIVED},
- * {@value #SENT}). Micrometer's interceptor reports every message as an event, not a count. The tags are added in
+ * What micrometer's server interceptor leaves off a server span: the number of messages the call received and
+ * sent ({@value #RECEIVED}, {@value #SENT}; it reports each message as an event, not a count), and the status of a
+ * call the client cancelled or whose deadline passed (it learns statuses only from {@code close}, which such a call
+ * never reaches, and would say UNKNOWN; CANCELLED is what the metric interceptor counts too). The tags are added in
  * {@code onStop}, which the observation calls on its handlers in reverse order of registration: this handler,
  * registered after Boot's tracing group, runs before the span is finished and reported.
  */
 @Component
-class StreamMessageCounts implements ObservationHandler<GrpcServerObservationContext> {
+class ServerSpanTags implements ObservationHandler<GrpcServerObservationContext> {
 
     static final String RECEIVED = "grpc.messages.received";
     static final String SENT = "grpc.messages.sent";
@@ -41,6 +44,8 @@ class StreamMessageCounts implements ObservationHandler<GrpcServerObservationCon
             counts.received.incrementAndGet();
         } else if (GrpcServerEvents.MESSAGE_SENT.getName().equals(event.getName())) {
             counts.sent.incrementAndGet();
+        } else if (GrpcServerEvents.CANCELLED.getName().equals(event.getName()) && context.getStatusCode() == null) {
+            context.setStatusCode(Status.Code.CANCELLED);
         }
     }
 
