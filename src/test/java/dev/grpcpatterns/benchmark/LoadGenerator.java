@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * calls in flight, every finished call replaced at once by the next until the round ends. Callbacks run on
  * the transport threads (direct executor), so the client spends as little CPU as it can.
  */
-final class LoadGenerator implements AutoCloseable {
+final class LoadGenerator implements ClientLoad {
 
     /** What one round measures. */
     enum Workload {
@@ -70,7 +70,8 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    Result run(Workload workload, Duration duration) throws InterruptedException {
+    @Override
+    public Result run(Workload workload, Duration duration) throws InterruptedException {
         Round round = new Round(channels.size() * shape.outstanding());
         List<Slot> slots = new ArrayList<>();
         for (ManagedChannel channel : channels) {
