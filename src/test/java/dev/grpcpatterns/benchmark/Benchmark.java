@@ -189,6 +189,7 @@ public final class Benchmark {
     private static Map<String, long[]> measureLoad(Report report, Map<String, ServerProcess> servers,
             List<String> clients, LoadGenerator.Shape shape, Path out, Duration warmup, Duration round, int rounds)
             throws Exception {
+        int h2loadChatMessages = intSetting("bench.h2load-chat-messages");
         Map<String, Map<String, ClientLoad>> loads = new LinkedHashMap<>();
         Map<String, long[]> latencies = new HashMap<>();
         try {
@@ -199,7 +200,7 @@ public final class Benchmark {
                     byClient.put(GRPC_JAVA_CLIENT, new LoadGenerator(port, shape));
                 }
                 if (clients.contains(H2LOAD)) {
-                    byClient.put(H2LOAD, new H2Load(port, shape, SERVER_STREAM_MESSAGES,
+                    byClient.put(H2LOAD, new H2Load(port, shape, SERVER_STREAM_MESSAGES, h2loadChatMessages,
                             out.resolve("h2load").resolve(server.getKey())));
                 }
                 loads.put(server.getKey(), byClient);
@@ -220,7 +221,9 @@ public final class Benchmark {
                             LoadGenerator.Result result = loads.get(name).get(client).run(workload, round);
                             double cpu = server.cpuMillis() - cpuBefore;
                             report.add(throughputLabel(workload, client), name, result.perSecond());
-                            report.add(cpuLabel(workload, client), name, cpu * 1000 / result.total());
+                            if (result.total() > 0) {
+                                report.add(cpuLabel(workload, client), name, cpu * 1000 / result.total());
+                            }
                             if (result.latencies().length > 0) {
                                 report.add("unary p50 latency (ms), " + client, name, result.latencyMillis(0.50));
                                 report.add("unary p99 latency (ms), " + client, name, result.latencyMillis(0.99));

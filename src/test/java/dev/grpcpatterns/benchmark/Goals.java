@@ -37,12 +37,13 @@ final class Goals {
             }
             double ratio = service.getAsDouble() / theirs.getAsDouble();
             boolean met = goal.atMost() ? ratio <= goal.target() : ratio >= goal.target();
-            // How far the service is from the goal, in % of where it stands.
-            double missedBy = 100 * (goal.atMost() ? ratio / goal.target() - 1 : goal.target() / ratio - 1);
+            // How far the service is from the goal, in % of the goal: short of a floor, or over a ceiling.
+            double missedBy = 100 * Math.abs(1 - ratio / goal.target());
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s %.2f | %s |%n",
                     goal.measure(), goal.against(), Report.number(service.getAsDouble()),
                     Report.number(theirs.getAsDouble()), ratio, goal.atMost() ? "≤" : "≥", goal.target(),
-                    met ? "met" : String.format(Locale.ROOT, "missed by %.0f%%", missedBy)));
+                    met ? "met" : String.format(Locale.ROOT, "missed: %.0f%% %s", missedBy,
+                            goal.atMost() ? "over" : "short")));
         }
         return table.toString();
     }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * whose whole request body h2load posts at once (the framed messages of the workload, prepared here). h2load
  * reads no trailers, so before the first round on a server each body is sent once by a client that does
  * ({@link RawHttp2Client}): it must come back with {@code grpc-status: 0} and the expected number of messages.
- * Chat's requests all go in one body: h2load cannot wait for echoes, so there is no window.
+ * Chat's requests all go in one body ({@code chatMessages} of them, fewer than the stubs send, so that a round
+ * completes many calls): h2load cannot wait for echoes, so there is no window.
  */
 final class H2Load implements ClientLoad {
 
@@ -44,7 +45,8 @@ final class H2Load implements ClientLoad {
     }
 
     /** Writes the request bodies for {@code port}'s server into {@code directory}. */
-    H2Load(int port, LoadGenerator.Shape shape, int serverStreamMessages, Path directory) throws IOException {
+    H2Load(int port, LoadGenerator.Shape shape, int serverStreamMessages, int chatMessages, Path directory)
+            throws IOException {
         this.port = port;
         this.shape = shape;
         Files.createDirectories(directory);
@@ -55,8 +57,8 @@ final class H2Load implements ClientLoad {
                 serverStreamMessages, serverStreamMessages, directory));
         bodies.put(Workload.CLIENT_STREAM, body(ChatServiceGrpc.getClientStreamMethod(), message,
                 shape.clientStreamMessages(), 1, shape.clientStreamMessages(), directory));
-        bodies.put(Workload.CHAT, body(ChatServiceGrpc.getChatMethod(), message, shape.chatMessages(),
-                shape.chatMessages(), shape.chatMessages(), directory));
+        bodies.put(Workload.CHAT, body(ChatServiceGrpc.getChatMethod(), message, chatMessages, chatMessages,
+                chatMessages, directory));
     }
 
     private static Body body(MethodDescriptor<?, ?> method, byte[] message, int requests, int replies, int counted,

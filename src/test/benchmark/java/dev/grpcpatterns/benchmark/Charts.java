@@ -1,10 +1,12 @@
 package dev.grpcpatterns.benchmark;
 
 import dev.grpcpatterns.benchmark.LoadGenerator.Workload;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
@@ -30,6 +33,9 @@ public final class Charts {
     private static final int WIDTH = 1200;
     private static final int HEIGHT = 640;
     private static final List<String> CLIENTS = List.of("grpc-java client", "h2load");
+    // One colour per server, in the table's order, distinct enough to tell apart in print.
+    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x17becf),
+        new Color(0x7f7f7f), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
 
     private Charts() {
     }
@@ -58,19 +64,19 @@ public final class Charts {
                 String category = workload.unit + " (" + client + ")";
                 for (String server : servers) {
                     samples.median(label.apply(workload, client), server)
-                            .ifPresent(median -> data.addValue(median, server, category));
+                            .ifPresent(median -> add(data, median, server, category));
                 }
             }
         }
         JFreeChart chart = ChartFactory.createBarChart(title, null, unit, data);
         CategoryPlot plot = chart.getCategoryPlot();
-        LogAxis axis = new LogAxis(unit);
-        axis.setSmallestValue(0.01);
-        plot.setRangeAxis(axis);
+        plot.setRangeAxis(logAxis(unit));
         plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
+        // The bars start at the bottom of the plot: a log scale has no zero to include.
+        renderer.setIncludeBaseInRange(false);
         renderer.setItemMargin(0.02);
         style(plot);
         return chart;
@@ -86,21 +92,40 @@ public final class Charts {
         }
         for (String server : servers) {
             byServer.getOrDefault(server, Map.of()).forEach((percentile, millis) ->
-                    data.addValue(millis, server, percentile));
+                    add(data, millis, server, percentile));
         }
         JFreeChart chart = ChartFactory.createLineChart(
                 "Unary latency distribution (grpc-java client, all rounds; log scale)", "percentile", "ms", data);
         CategoryPlot plot = chart.getCategoryPlot();
-        LogAxis axis = new LogAxis("ms");
-        axis.setSmallestValue(0.01);
-        plot.setRangeAxis(axis);
+        plot.setRangeAxis(logAxis("ms"));
+        for (int series = 0; series < data.getRowCount(); series++) {
+            plot.getRenderer().setSeriesStroke(series, new BasicStroke(2.5f));
+        }
         style(plot);
         return chart;
+    }
+
+    /** A log scale can show no zero: a server that completed nothing in a round has no bar or point. */
+    private static void add(DefaultCategoryDataset data, double value, String server, String category) {
+        if (value > 0 && Double.isFinite(value)) {
+            data.addValue(value, server, category);
+        }
+    }
+
+    /** Decades, labelled with plain numbers. */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        return axis;
     }
 
     private static void style(CategoryPlot plot) {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        for (int series = 0; series < PALETTE.length; series++) {
+            plot.getRenderer().setSeriesPaint(series, PALETTE[series]);
+        }
     }
 
     private static void write(JFreeChart chart, Path file) throws IOException {
