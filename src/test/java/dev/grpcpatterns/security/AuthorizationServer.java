@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * port: client-credentials tokens over real HTTP, and the test endpoints to rotate its key and sign odd claims.
  * Built once per test JVM by its own Maven build, so none of it is on the service's classpath.
  */
-final class AuthorizationServer implements AutoCloseable {
+public final class AuthorizationServer implements AutoCloseable {
 
-    static final String AUDIENCE = "grpc-patterns";
+    public static final String AUDIENCE = "grpc-patterns";
     private static final Path PROJECT = Path.of("src/test/security/authserver");
     private static final Path JAR = PROJECT.resolve("target/test-authorization-server.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
@@ -41,13 +41,15 @@ final class AuthorizationServer implements AutoCloseable {
         this.port = port;
     }
 
-    static AuthorizationServer start() {
+    public static AuthorizationServer start() {
         build();
         int port = AppProcess.freePort();
         try {
             Path output = Files.createTempFile("authserver-", ".log");
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port)
+                    "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port,
+                    // Its own settings only, not the service's application.yml in the working directory.
+                    "--spring.config.location=classpath:/application.yml")
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             AuthorizationServer server = new AuthorizationServer(process, output, port);
             server.awaitStarted(Duration.ofSeconds(120));
@@ -101,7 +103,7 @@ final class AuthorizationServer implements AutoCloseable {
     }
 
     /** The issuer as the service is told it: tokens asked for at this address carry it. */
-    String issuer() {
+    public String issuer() {
         return "http://localhost:" + port;
     }
 
@@ -113,19 +115,23 @@ final class AuthorizationServer implements AutoCloseable {
         return issuer() + "/oauth2/token";
     }
 
-    /** A client-credentials access token of {@code client} (its secret is {@code <name>-secret}). */
-    String token(String client) {
-        return tokenAt("localhost", client);
+    /**
+     * A client-credentials access token of {@code client} (its secret is {@code <name>-secret}) with the
+     * {@code scopes} asked for (none asked, none granted).
+     */
+    public String token(String client, String... scopes) {
+        return tokenAt("localhost", client, scopes);
     }
 
     /** As {@link #token}, asked for at {@code host}: its issuer is {@code http://<host>:<port>}. */
-    String tokenAt(String host, String client) {
+    String tokenAt(String host, String client, String... scopes) {
         String secret = client.replace("-client", "-secret");
         String basic = Base64.getEncoder().encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/oauth2/token"))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"
+                        + (scopes.length == 0 ? "" : "&scope=" + String.join("+", scopes))))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
             return JSON.readTree(send(request)).get("access_token").asText();
@@ -149,6 +155,12 @@ final class AuthorizationServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many access tokens {@code client} was issued so far. */
+    int issued(String client) {
+        return Integer.parseInt(send(HttpRequest.newBuilder(URI.create(issuer() + "/test/issued/" + client))
+                .timeout(Duration.ofSeconds(30)).build()));
     }
 
     /** A new signing key; the former stays in the JWK set. Answers the new key's id. */

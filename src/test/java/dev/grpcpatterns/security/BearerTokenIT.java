@@ -104,7 +104,7 @@ class BearerTokenIT {
 
     @Test
     void chatScopeMayCallEveryMethod() {
-        String token = authorizationServer.token("chat-client");
+        String token = authorizationServer.token("chat-client", "chat");
         assertThat(sayHello(token)).isEqualTo("Hello, JWT!");
         assertThat(serverStream(token)).hasSize(3);
     }
@@ -137,7 +137,7 @@ class BearerTokenIT {
         return List.of(
                 Arguments.of("malformed", (Function<AuthorizationServer, String>) server -> "not-a-jwt"),
                 Arguments.of("three garbage parts", (Function<AuthorizationServer, String>) server -> "a.b.c"),
-                Arguments.of("bad signature", (Function<AuthorizationServer, String>) server -> tampered(server.token("chat-client"))),
+                Arguments.of("bad signature", (Function<AuthorizationServer, String>) server -> tampered(server.token("chat-client", "chat"))),
                 Arguments.of("alg none", (Function<AuthorizationServer, String>) server ->
                         new PlainJWT(validClaims(server, Map.of())).serialize()),
                 Arguments.of("HMAC signed with the public key", (Function<AuthorizationServer, String>) BearerTokenIT::hmacWithPublicKey),
@@ -147,8 +147,8 @@ class BearerTokenIT {
                 Arguments.of("not yet valid", (Function<AuthorizationServer, String>) server -> server.mint(claims(server,
                         Map.of("nbf", Instant.now().plus(Duration.ofMinutes(10)).getEpochSecond())))),
                 Arguments.of("wrong issuer", (Function<AuthorizationServer, String>) server ->
-                        server.tokenAt("127.0.0.1", "chat-client")),
-                Arguments.of("wrong audience", (Function<AuthorizationServer, String>) server -> server.token("stranger-client")));
+                        server.tokenAt("127.0.0.1", "chat-client", "chat")),
+                Arguments.of("wrong audience", (Function<AuthorizationServer, String>) server -> server.token("stranger-client", "chat")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -157,15 +157,15 @@ class BearerTokenIT {
         String bad = token.apply(authorizationServer);
         assertUnauthenticated(() -> sayHello(bad));
         assertUnauthenticated(() -> serverStream(bad));
-        assertThat(sayHello(authorizationServer.token("chat-client"))).isEqualTo("Hello, JWT!");
+        assertThat(sayHello(authorizationServer.token("chat-client", "chat"))).isEqualTo("Hello, JWT!");
     }
 
     @Test
     void aRotatedSigningKeyIsPickedUpWithoutARestart() throws InterruptedException {
-        String before = authorizationServer.token("chat-client");
+        String before = authorizationServer.token("chat-client", "chat");
         assertThat(sayHello(before)).isEqualTo("Hello, JWT!");
         String newKeyId = authorizationServer.rotateKey();
-        String after = authorizationServer.token("chat-client");
+        String after = authorizationServer.token("chat-client", "chat");
         assertThat(keyId(after)).isEqualTo(newKeyId);
         // The service fetches the JWK set again when a token names a key it does not know (Nimbus limits how
         // often), so allow it time on a loaded machine.

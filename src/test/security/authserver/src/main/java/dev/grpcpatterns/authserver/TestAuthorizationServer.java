@@ -45,7 +45,7 @@ public class TestAuthorizationServer {
     /** The tests' own endpoints ({@link TestEndpoints}): open, this server only ever runs inside a test. */
     @Bean
     @Order(2)
-    SecurityFilterChain testEndpoints(HttpSecurity http) throws Exception {
+    SecurityFilterChain testEndpointsChain(HttpSecurity http) throws Exception {
         return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .csrf(AbstractHttpConfigurer::disable)
                 .build();
@@ -63,14 +63,19 @@ public class TestAuthorizationServer {
         return new NimbusJwtEncoder((selector, context) -> selector.select(new JWKSet(keys.current())));
     }
 
-    /** Every token's audience is the service's, except for the clients meant to show a wrong audience. */
+    /**
+     * Every token's audience is the service's, except for the clients meant to show a wrong audience; and each
+     * token is counted.
+     */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> audience(@Value("${authserver.audience}") String audience,
-            @Value("${authserver.other-audience-clients}") List<String> otherAudienceClients) {
+            @Value("${authserver.other-audience-clients}") List<String> otherAudienceClients, IssuedTokens issued) {
         return context -> {
-            if (!otherAudienceClients.contains(context.getRegisteredClient().getClientId())) {
+            String clientId = context.getRegisteredClient().getClientId();
+            if (!otherAudienceClients.contains(clientId)) {
                 context.getClaims().audience(List.of(audience));
             }
+            issued.issued(clientId);
         };
     }
 }

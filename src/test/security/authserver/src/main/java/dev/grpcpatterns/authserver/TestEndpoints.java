@@ -8,6 +8,8 @@ import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,10 +25,18 @@ class TestEndpoints {
 
     private final SigningKeys keys;
     private final JwtEncoder encoder;
+    private final IssuedTokens issued;
 
-    TestEndpoints(SigningKeys keys, JwtEncoder encoder) {
+    TestEndpoints(SigningKeys keys, JwtEncoder encoder, IssuedTokens issued) {
         this.keys = keys;
         this.encoder = encoder;
+        this.issued = issued;
+    }
+
+    /** How many access tokens {@code clientId} was issued. */
+    @GetMapping("/test/issued/{clientId}")
+    int issued(@PathVariable String clientId) {
+        return issued.count(clientId);
     }
 
     /** Makes a new signing key current and answers its key id. */
