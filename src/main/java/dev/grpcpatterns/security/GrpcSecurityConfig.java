@@ -57,7 +57,7 @@ class GrpcSecurityConfig {
 
     @Bean
     GrpcSecurityMetadataSource grpcAccessRules(GrpcSecurityProperties properties) {
-        return AccessRules.of(properties.rules());
+        return new AccessRules(properties.rules());
     }
 
     @Bean

@@ -35,7 +35,7 @@ public record GrpcSecurityProperties(
 
     /**
      * The access of each group of methods, each {@code permit-all}, {@code authenticated}, {@code deny-all} or an
-     * authority the caller must have (a token's scope {@code chat} is the authority {@code SCOPE_chat}).
+     * authority the caller must have, {@code PREFIX_name} (a token's scope {@code chat} is {@code SCOPE_chat}).
      *
      * @param health     grpc.health.v1.Health/* (probes carry no credentials)
      * @param reflection grpc.reflection.v1alpha.ServerReflection/* and v1 (grpcurl, tools)
@@ -58,7 +58,8 @@ public record GrpcSecurityProperties(
         static final String PERMIT_ALL = "permit-all";
         static final String AUTHENTICATED = "authenticated";
         static final String DENY_ALL = "deny-all";
-        static final Pattern AUTHORITY = Pattern.compile("[A-Za-z][A-Za-z0-9_:.\\-]*");
+        /** {@code SCOPE_chat}, {@code ROLE_admin}: an upper-case prefix, so a misspelt keyword is not taken for one. */
+        static final Pattern AUTHORITY = Pattern.compile("[A-Z]+_[A-Za-z0-9_:.\\-]+");
 
         private Access() {
         }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,32 +31,31 @@ public final class AuthorizationServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static boolean built;
 
-    private final Process process;
-    private final Path output;
+    private final AppProcess process;
     private final int port;
 
-    private AuthorizationServer(Process process, Path output, int port) {
+    private AuthorizationServer(AppProcess process, int port) {
         this.process = process;
-        this.output = output;
         this.port = port;
     }
 
     public static AuthorizationServer start() {
         build();
         int port = AppProcess.freePort();
+        // Its own settings only, not the service's application.yml in the working directory.
+        AppProcess process = AppProcess.runJar(JAR, List.of("-XX:TieredStopAtLevel=1"), "--server.port=" + port,
+                "--spring.config.location=classpath:/application.yml");
         try {
-            Path output = Files.createTempFile("authserver-", ".log");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port,
-                    // Its own settings only, not the service's application.yml in the working directory.
-                    "--spring.config.location=classpath:/application.yml")
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            AuthorizationServer server = new AuthorizationServer(process, output, port);
-            server.awaitStarted(Duration.ofSeconds(120));
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            process.awaitOutput("Started TestAuthorizationServer", Duration.ofSeconds(120));
+        } catch (InterruptedException e) {
+            process.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (AssertionError e) {
+            process.close();
+            throw e;
         }
+        return new AuthorizationServer(process, port);
     }
 
     private static synchronized void build() {
@@ -77,23 +76,6 @@ public final class AuthorizationServer implements AutoCloseable {
                 throw new IllegalStateException(command.command() + " failed:\n" + Files.readString(log));
             }
             Files.delete(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void awaitStarted(Duration timeout) {
-        Instant end = Instant.now().plus(timeout);
-        try {
-            while (!Files.readString(output).contains("Started TestAuthorizationServer")) {
-                if (!process.isAlive() || Instant.now().isAfter(end)) {
-                    throw new IllegalStateException("authorization server did not start:\n" + Files.readString(output));
-                }
-                Thread.sleep(100);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -187,14 +169,6 @@ public final class AuthorizationServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(output);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process.close();
     }
 }

@@ -22,6 +22,7 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -45,9 +46,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -62,6 +65,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "logging.level.dev.grpcpatterns=DEBUG", "logging.level.net.devh.boot.grpc.server.security=DEBUG",
                 "logging.level.org.springframework.security=DEBUG", "logging.level.com.nimbusds=DEBUG"})
 @ExtendWith(OutputCaptureExtension.class)
+@Import(ExposureProbe.class)
 class BearerTokenIT {
 
     private static final int PORT = AppProcess.freePort();
@@ -69,6 +73,9 @@ class BearerTokenIT {
 
     /** Every token a test sent: none of them may show up in the log. */
     private static final List<String> SENT = new ArrayList<>();
+
+    @Autowired
+    ExposureProbe probe;
 
     private ManagedChannel channel;
 
@@ -93,10 +100,14 @@ class BearerTokenIT {
     @AfterEach
     void noTokenWasLogged(CapturedOutput output) {
         channel.shutdownNow();
+        assertThat(output.getAll().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
+                .as("a caller's bad credentials are logged at DEBUG only")
+                .noneMatch(line -> line.matches("(?i).*(token|jwt|authenticat|credential).*"));
+        // Long enough to be unlikely by chance ("a.b.c"'s "c" is in any log).
         for (String token : SENT) {
             assertThat(output.getAll()).as("the log shows a token").doesNotContain(token);
             String[] parts = token.split("\\.");
-            if (parts.length == 3 && !parts[2].isEmpty()) {
+            if (parts.length == 3 && parts[2].length() >= 16) {
                 assertThat(output.getAll()).as("the log shows a token's signature").doesNotContain(parts[2]);
             }
         }
@@ -119,10 +130,12 @@ class BearerTokenIT {
     }
 
     @Test
-    void healthAndReflectionNeedNoToken() {
+    void healthAndReflectionNeedNoToken() throws InterruptedException, StatusException {
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        assertThat(probe.reflectedServices()).contains(GreeterGrpc.SERVICE_NAME, ChatServiceGrpc.SERVICE_NAME);
+        assertThat(probe.get("/actuator/health").statusCode()).as("HTTP probes need no login").isEqualTo(200);
     }
 
     @Test
@@ -153,10 +166,14 @@ class BearerTokenIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badCredentials")
-    void badCredentialIsUnauthenticatedAndTheServerGoesOn(String kind, Function<AuthorizationServer, String> token) {
+    void badCredentialIsUnauthenticatedAndTheServerGoesOn(String kind, Function<AuthorizationServer, String> token,
+            CapturedOutput output) {
         String bad = token.apply(authorizationServer);
+        int logged = output.getAll().length();
         assertUnauthenticated(() -> sayHello(bad));
         assertUnauthenticated(() -> serverStream(bad));
+        assertThat(output.getAll().substring(logged)).as("the reason, at DEBUG")
+                .containsPattern("DEBUG .*(Authentication request failed|Failed to authenticate)");
         assertThat(sayHello(authorizationServer.token("chat-client", "chat"))).isEqualTo("Hello, JWT!");
     }
 

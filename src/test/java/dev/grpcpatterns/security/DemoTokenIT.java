@@ -1,6 +1,5 @@
 package dev.grpcpatterns.security;
 
-import static dev.grpcpatterns.security.TestPki.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -48,19 +47,12 @@ class DemoTokenIT {
     @DynamicPropertySource
     static void mutualTlsAndTokens(DynamicPropertyRegistry registry) {
         pki = TestPki.create(certs.resolve("pki"));
-        pki.serveTls(registry, PORT);
-        registry.add("grpc.server.security.client-auth", () -> "REQUIRE");
-        registry.add("grpc.server.security.trust-cert-collection", () -> resource(pki.ca()));
+        pki.serveMutualTls(registry, PORT);
+        pki.demoOverMutualTls(registry, PORT);
         authorizationServer = AuthorizationServer.start();
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", authorizationServer::issuer);
         registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> AuthorizationServer.AUDIENCE);
 
-        registry.add("grpc.client.demo.address", () -> "static://localhost:" + PORT);
-        registry.add("grpc.client.demo.negotiation-type", () -> "TLS");
-        registry.add("grpc.client.demo.security.trust-cert-collection", () -> resource(pki.ca()));
-        registry.add("grpc.client.demo.security.client-auth-enabled", () -> true);
-        registry.add("grpc.client.demo.security.certificate-chain", () -> resource(pki.clientCert()));
-        registry.add("grpc.client.demo.security.private-key", () -> resource(pki.clientKey()));
         String registration = "spring.security.oauth2.client.registration.demo.";
         registry.add(registration + "client-id", () -> CLIENT);
         registry.add(registration + "client-secret", () -> "short-lived-secret");
