@@ -5,6 +5,7 @@ import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.proto.v1.HelloResponse;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -63,10 +64,12 @@ final class LoadGenerator implements ClientLoad {
     private final Shape shape;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
-    LoadGenerator(int port, Shape shape) {
+    /** {@code interceptors} see every call, e.g. to add a bearer token ({@link AuthCost}). */
+    LoadGenerator(int port, Shape shape, ClientInterceptor... interceptors) {
         this.shape = shape;
         for (int i = 0; i < shape.channels(); i++) {
-            channels.add(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().directExecutor().build());
+            channels.add(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().directExecutor()
+                    .intercept(interceptors).build());
         }
     }
 
