@@ -52,10 +52,24 @@ public final class AppProcess implements AutoCloseable {
         return launch(Map.of(), List.of(args), -1, -1);
     }
 
+    /** Another jar (e.g. the security tests' authorization server) as a process of its own, with {@code args}. */
+    public static AppProcess runJar(Path jar, List<String> javaOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return startCommand(Map.of(), command, -1, -1);
+    }
+
     private static AppProcess launch(Map<String, String> environment, List<String> springArgs, int grpcPort,
             int httpPort) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
         command.addAll(springArgs);
+        return startCommand(environment, command, grpcPort, httpPort);
+    }
+
+    private static AppProcess startCommand(Map<String, String> environment, List<String> command, int grpcPort,
+            int httpPort) {
         try {
             Path output = Files.createTempFile("grpc-patterns-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command);
