@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The benchmark's baseline: the service's own classes on a bare grpc-java Netty server, no Spring, grpc-java's
@@ -20,6 +21,9 @@ public final class BaselineServer {
     }
 
     public static void main(String[] args) throws Exception {
+        // No line per Chat message, as in the benchmarked service (Benchmark switches it off there too).
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.grpcpatterns.chat.messages"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
         int port = Integer.parseInt(args[0]);
         List<String> messages = Arrays.asList(args).subList(1, args.length);
         // ClientStream's bounds as application.yml sets them for the service.
