@@ -68,6 +68,16 @@ func serverStream(conn *grpc.ClientConn) error {
 	if err != nil {
 		return err
 	}
+	return printReplies(stream)
+}
+
+// replies is the receiving side of ServerStream and Chat alike.
+type replies interface {
+	Recv() (*pb.ChatMessage, error)
+}
+
+// printReplies prints each reply as the article's clients do, until the stream ends.
+func printReplies(stream replies) error {
 	for {
 		message, err := stream.Recv()
 		if err == io.EOF {
@@ -114,16 +124,7 @@ func bidi(conn *grpc.ClientConn) error {
 		}
 		stream.CloseSend()
 	}()
-	for {
-		message, err := stream.Recv()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Printf("Received message: %s\n", message.GetMessageText())
-	}
+	return printReplies(stream)
 }
 
 func deadline(conn *grpc.ClientConn) error {

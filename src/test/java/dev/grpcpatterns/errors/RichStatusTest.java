@@ -18,17 +18,16 @@ import dev.grpcpatterns.support.ServiceTest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.BlockingClientCall;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.Test;
@@ -58,16 +57,17 @@ class RichStatusTest {
 
     @Test
     void aClientStreamOverItsMessageLimitIsAQuotaFailureNamingTheLimitAndItsValue() throws Exception {
-        CompletableFuture<ChatMessage> reply = new CompletableFuture<>();
-        StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .clientStream(observer(reply));
-        for (int i = 0; i <= 10_000; i++) {   // one more than chat.client-stream.max-messages (application.yml)
-            requests.onNext(ChatMessage.newBuilder().setMessageText("x").build());
-        }
-        requests.onCompleted();
-        ExecutionException failed = catchThrowableOfType(ExecutionException.class, () -> reply.get(30, TimeUnit.SECONDS));
+        BlockingClientCall<ChatMessage, ChatMessage> call = ChatServiceGrpc.newBlockingV2Stub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS).clientStream();
+        StatusException failed = catchThrowableOfType(StatusException.class, () -> {
+            for (int i = 0; i <= 10_000; i++) {   // one more than chat.client-stream.max-messages (application.yml)
+                call.write(ChatMessage.newBuilder().setMessageText("x").build());
+            }
+            call.halfClose();
+            call.read();
+        });
 
-        Status details = details(failed.getCause(), Code.RESOURCE_EXHAUSTED,
+        Status details = details(failed, Code.RESOURCE_EXHAUSTED,
                 "more than 10000 messages in one ClientStream call");
         QuotaFailure.Violation violation = unpack(details, 0, QuotaFailure.class).getViolations(0);
         assertThat(violation.getSubject()).isEqualTo("chat.client-stream.max-messages");
@@ -120,25 +120,6 @@ class RichStatusTest {
         Any detail = details.getDetails(index);
         assertThat(detail.is(type)).as(detail.getTypeUrl()).isTrue();
         return detail.unpack(type);
-    }
-
-    private static StreamObserver<ChatMessage> observer(CompletableFuture<ChatMessage> reply) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage message) {
-                reply.complete(message);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                reply.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                reply.completeExceptionally(new AssertionError("completed without a status"));
-            }
-        };
     }
 
     /** SayHello with the request as raw bytes, so it can be one no protobuf parser accepts. */
