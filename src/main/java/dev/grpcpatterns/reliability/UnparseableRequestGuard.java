@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers a request message that cannot be parsed with {@code INVALID_ARGUMENT} and what was wrong.
+ * Answers a request message that cannot be parsed with {@code INVALID_ARGUMENT} and what was wrong, in the
+ * description and as a {@code BadRequest} detail ({@link RichStatus}).
  *
  * <p>grpc-java parses a request before any interceptor sees it and turns a parse failure into
  * {@code UNKNOWN "Application error processing RPC"}, dropping the reason. So the wire method here takes the raw
