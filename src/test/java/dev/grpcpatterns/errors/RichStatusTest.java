@@ -100,10 +100,9 @@ class RichStatusTest {
         assertThat(plain.getCode().value()).isEqualTo(code.getNumber());
         assertThat(plain.getDescription()).isEqualTo(description);
         Status details = StatusProto.fromThrowable(failure);
-        assertThat(details).as("grpc-status-details-bin").isNotNull();
         assertThat(details.getCode()).isEqualTo(code.getNumber());
         assertThat(details.getMessage()).isEqualTo(description);
-        assertThat(details.getDetailsCount()).isEqualTo(2);
+        assertThat(details.getDetailsList()).as("grpc-status-details-bin").hasSize(2);
         return details;
     }
 
