@@ -1,7 +1,7 @@
 package dev.grpcpatterns.chat;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
-import io.grpc.Status;
+import dev.grpcpatterns.errors.RichStatus;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -28,13 +28,15 @@ final class JoinedClientStream implements StreamObserver<ChatMessage> {
             return;
         }
         if (++messages > limits.maxMessages()) {
-            reject("more than " + limits.maxMessages() + " messages in one ClientStream call");
+            reject("chat.client-stream.max-messages", limits.maxMessages(),
+                    "more than " + limits.maxMessages() + " messages in one ClientStream call");
             return;
         }
         String text = message.getMessageText();
         int separator = messages == 1 ? 0 : 1;
         if ((long) joined.length() + separator + text.length() > limits.maxJoinedLength()) {
-            reject("joined text longer than " + limits.maxJoinedLength() + " characters");
+            reject("chat.client-stream.max-joined-length", limits.maxJoinedLength(),
+                    "joined text longer than " + limits.maxJoinedLength() + " characters");
             return;
         }
         if (separator == 1) {
@@ -43,11 +45,11 @@ final class JoinedClientStream implements StreamObserver<ChatMessage> {
         joined.append(text);
     }
 
-    private void reject(String description) {
+    private void reject(String limit, int value, String description) {
         over = true;
         joined.setLength(0);
         joined.trimToSize();
-        response.onError(Status.RESOURCE_EXHAUSTED.withDescription(description).asRuntimeException());
+        response.onError(RichStatus.resourceExhausted(limit, value, "CLIENT_STREAM_LIMIT_EXCEEDED", description));
     }
 
     @Override

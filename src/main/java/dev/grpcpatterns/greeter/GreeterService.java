@@ -3,7 +3,7 @@ package dev.grpcpatterns.greeter;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.proto.v1.HelloResponse;
-import io.grpc.Status;
+import dev.grpcpatterns.errors.RichStatus;
 import io.grpc.stub.StreamObserver;
 import net.devh.boot.grpc.server.service.GrpcService;
 
@@ -14,9 +14,8 @@ public class GreeterService extends GreeterGrpc.GreeterImplBase {
     @Override
     public void sayHello(HelloRequest request, StreamObserver<HelloResponse> responseObserver) {
         if (request.getName().isBlank()) {
-            responseObserver.onError(Status.INVALID_ARGUMENT
-                    .withDescription("name must not be blank")
-                    .asRuntimeException());
+            responseObserver.onError(RichStatus.invalidArgument("name", "must not be blank", "BLANK_NAME",
+                    "name must not be blank"));
             return;
         }
         responseObserver.onNext(HelloResponse.newBuilder()

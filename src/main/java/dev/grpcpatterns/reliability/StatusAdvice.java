@@ -17,11 +17,15 @@ public class StatusAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(StatusAdvice.class);
 
-    /** A status the service chose on purpose: passed on as it is, without its cause. */
+    /**
+     * A status the service chose on purpose: passed on as it is, with its trailers (the error details of a
+     * {@code RichStatus}, for one) and without its cause.
+     */
     @GrpcExceptionHandler({StatusRuntimeException.class, StatusException.class})
-    public Status chosen(Exception e) {
+    public StatusRuntimeException chosen(Exception e) {
         Status status = Status.fromThrowable(e);
-        return Status.fromCode(status.getCode()).withDescription(status.getDescription());
+        return Status.fromCode(status.getCode()).withDescription(status.getDescription())
+                .asRuntimeException(Status.trailersFromThrowable(e));
     }
 
     /** The caller sent something the service cannot accept: the caller's fault, not worth more than debug. */

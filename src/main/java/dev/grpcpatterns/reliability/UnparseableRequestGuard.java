@@ -1,5 +1,6 @@
 package dev.grpcpatterns.reliability;
 
+import dev.grpcpatterns.errors.RichStatus;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -10,13 +11,15 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers a request message that cannot be parsed with {@code INVALID_ARGUMENT} and what was wrong.
+ * Answers a request message that cannot be parsed with {@code INVALID_ARGUMENT} and what was wrong, in the
+ * description and as a {@code BadRequest} detail ({@link RichStatus}).
  *
  * <p>grpc-java parses a request before any interceptor sees it and turns a parse failure into
  * {@code UNKNOWN "Application error processing RPC"}, dropping the reason. So the wire method here takes the raw
@@ -88,10 +91,12 @@ final class UnparseableRequestGuard {
                 request = typed.parseRequest(raw);
             } catch (RuntimeException unparseable) {
                 rejected = true;
-                String description = "request to " + typed.getFullMethodName() + " could not be parsed: "
-                        + rootMessage(unparseable);
+                String reason = rootMessage(unparseable);
+                String description = "request to " + typed.getFullMethodName() + " could not be parsed: " + reason;
                 log.debug("Rejected a request: {}", description);
-                call.close(Status.INVALID_ARGUMENT.withDescription(description), new Metadata());
+                StatusRuntimeException status = RichStatus.invalidArgument("", reason, "UNPARSEABLE_REQUEST",
+                        description);
+                call.close(status.getStatus(), status.getTrailers());
                 return;
             }
             service.onMessage(request);

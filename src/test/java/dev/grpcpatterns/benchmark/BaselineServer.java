@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * The benchmark's baselines: the service's own classes on a bare grpc-java Netty server, no Spring. Arguments:
@@ -43,6 +44,9 @@ public final class BaselineServer {
     }
 
     public static void main(String[] args) throws Exception {
+        // No line per Chat message, as in the benchmarked service (Benchmark switches it off there too).
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.grpcpatterns.chat.messages"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
         int port = Integer.parseInt(args[0]);
         List<String> messages = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : ARTICLE_MESSAGES;
         Variant variant = Variant.valueOf(System.getProperty("baseline", "defaults").toUpperCase(Locale.ROOT));

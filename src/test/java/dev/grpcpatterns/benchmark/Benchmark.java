@@ -299,6 +299,7 @@ public final class Benchmark {
             command.addAll(jvmArgs);
             command.addAll(launch);
             command.addAll(List.of("--demo.enabled=false", "--chat.server-stream.interval=0",
+                    "--logging.level.dev.grpcpatterns.chat.messages=OFF",
                     "--grpc.server.port=" + port, "--server.port=" + AppProcess.freePort()));
             command.addAll(words(setting("bench.service-args")));
             return command;

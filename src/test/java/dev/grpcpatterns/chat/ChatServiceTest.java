@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The three streaming patterns over a real Netty port (ServerStream paced at 100 ms here). */
 @ServiceTest
@@ -72,6 +75,27 @@ class ChatServiceTest {
         }
         requests.onCompleted();
         assertThat(events.next(WAIT)).isSameAs(Status.OK);
+    }
+
+    /** The article's server prints each message it receives; the service logs the same line. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void chatLogsTheArticlesServerLineForEveryMessage(CapturedOutput output) throws Exception {
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
+        StreamObserver<ChatMessage> requests = async.chat(events);
+        for (String text : List.of("Hello grpc!", "Is it working good?")) {
+            requests.onNext(message(text));
+            assertThat(events.next(WAIT)).isEqualTo(message("Received: " + text));
+        }
+        requests.onCompleted();
+        assertThat(events.next(WAIT)).isSameAs(Status.OK);
+
+        assertThat(output.getOut().lines().filter(line -> line.contains(EchoChat.MESSAGES_LOGGER)))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains(" INFO "))
+                .satisfiesExactly(
+                        line -> assertThat(line).endsWith(": Client Message: Hello grpc!"),
+                        line -> assertThat(line).endsWith(": Client Message: Is it working good?"));
     }
 
     private String clientStream(List<String> texts) throws Exception {

@@ -3,6 +3,8 @@ package dev.grpcpatterns.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.rpc.ErrorInfo;
+import dev.grpcpatterns.errors.RichStatus;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -11,6 +13,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
@@ -90,6 +93,8 @@ class StatusAdviceTest {
                         switch (request) {
                             case "bug" -> throw new IllegalStateException("secret: the database password");
                             case "argument" -> throw new IllegalArgumentException("name is too long");
+                            case "detailed" -> throw RichStatus.invalidArgument("name", "must not be blank",
+                                    "BLANK_NAME", "name must not be blank");
                             default -> throw Status.NOT_FOUND.withDescription("no chat " + request)
                                     .withCause(new IllegalStateException("secret: internal id"))
                                     .asRuntimeException();
@@ -143,5 +148,17 @@ class StatusAdviceTest {
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("no chat 42");
+    }
+
+    @Test
+    void aChosenStatusKeepsItsErrorDetails() throws Exception {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(channel, FAIL, CallOptions.DEFAULT, "detailed"));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).isEqualTo("name must not be blank");
+        com.google.rpc.Status details = StatusProto.fromThrowable(e);
+        assertThat(details.getDetailsList()).as("grpc-status-details-bin").hasSize(2);
+        assertThat(details.getDetails(1).unpack(ErrorInfo.class).getReason()).isEqualTo("BLANK_NAME");
     }
 }

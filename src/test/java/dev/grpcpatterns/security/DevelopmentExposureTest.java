@@ -32,4 +32,10 @@ class DevelopmentExposureTest {
     void reflectionListsTheServices() throws InterruptedException, StatusException {
         assertThat(probe.reflectedServices()).contains("grpcpatterns.v1.Greeter", "grpcpatterns.v1.ChatService");
     }
+
+    @Test
+    void standardReflectionV1ListsTheServicesAndBothReflections() throws InterruptedException, StatusException {
+        assertThat(probe.reflectedServicesV1()).contains("grpcpatterns.v1.Greeter", "grpcpatterns.v1.ChatService",
+                "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+    }
 }

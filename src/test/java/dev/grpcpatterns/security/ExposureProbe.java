@@ -74,7 +74,10 @@ class ExposureProbe {
         return ids;
     }
 
-    /** The services gRPC reflection lists, over plaintext; a {@link StatusException} when reflection is off. */
+    /**
+     * The services gRPC reflection lists when asked by {@code grpc.reflection.v1alpha}, over plaintext; a
+     * {@link StatusException} when reflection is off.
+     */
     List<String> reflectedServices() throws InterruptedException, StatusException {
         ManagedChannel channel = TestPki.plaintextChannel(grpcPort);
         try {
@@ -85,6 +88,23 @@ class ExposureProbe {
             call.halfClose();
             return call.read().getListServicesResponse().getServiceList().stream()
                     .map(ServiceResponse::getName).toList();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** The same, asked by the standard {@code grpc.reflection.v1}. */
+    List<String> reflectedServicesV1() throws InterruptedException, StatusException {
+        ManagedChannel channel = TestPki.plaintextChannel(grpcPort);
+        try {
+            BlockingClientCall<io.grpc.reflection.v1.ServerReflectionRequest,
+                    io.grpc.reflection.v1.ServerReflectionResponse> call =
+                    io.grpc.reflection.v1.ServerReflectionGrpc.newBlockingV2Stub(channel)
+                            .withDeadlineAfter(30, TimeUnit.SECONDS).serverReflectionInfo();
+            call.write(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+            call.halfClose();
+            return call.read().getListServicesResponse().getServiceList().stream()
+                    .map(io.grpc.reflection.v1.ServiceResponse::getName).toList();
         } finally {
             channel.shutdownNow();
         }

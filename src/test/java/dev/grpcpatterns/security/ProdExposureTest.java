@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.TestPropertySource;
@@ -44,6 +45,18 @@ class ProdExposureTest {
     void reflectionIsOff() {
         StatusException refused = catchThrowableOfType(StatusException.class, probe::reflectedServices);
         assertThat(refused).as("reflection must not answer").isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+
+    @Test
+    void chatMessagesAreNotLogged() {
+        assertThat(LoggerFactory.getLogger("dev.grpcpatterns.chat.messages").isErrorEnabled()).isFalse();
+    }
+
+    @Test
+    void standardReflectionV1IsOff() {
+        StatusException refused = catchThrowableOfType(StatusException.class, probe::reflectedServicesV1);
+        assertThat(refused).as("reflection v1 must not answer").isNotNull();
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     }
 }
