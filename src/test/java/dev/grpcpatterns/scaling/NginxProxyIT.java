@@ -51,7 +51,7 @@ class NginxProxyIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Longer than nginx's 60 s defaults (grpc_read_timeout, grpc_send_timeout, client_body_timeout). */
     private static final Duration QUIET = Duration.ofSeconds(65);
-    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Duration GRACE = Duration.ofSeconds(5);
     private static final String[] REPLICA_ARGS = {
             "--demo.enabled=false",
             "--grpc.server.shutdown-grace-period=" + GRACE.toSeconds() + "s",
@@ -183,6 +183,11 @@ class NginxProxyIT {
     @Order(3)
     void aRollingRestartFailsNoUnaryCallAndEndsEveryStreamWithAStatus() throws Exception {
         List<Integer> exits = new ArrayList<>();
+        // Streams longer than the drain's grace period: each is ended by its replica's drain.
+        List<OpenChat> longStreams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            longStreams.add(OpenChat.open(chat, "long " + i));
+        }
         try (UnaryLoad unary = UnaryLoad.start(demo, 4); ChatLoad streams = ChatLoad.start(chat, 4)) {
             unary.awaitMoreAnswers(100, WAIT);
             for (int i = 0; i < replicas.length; i++) {
@@ -197,9 +202,18 @@ class NginxProxyIT {
             unary.awaitMoreAnswers(100, WAIT);
             unary.close();
             streams.close();
+            List<Status> longEnds = new ArrayList<>();
+            for (OpenChat stream : longStreams) {
+                longEnds.add(stream.awaitEnd());
+            }
             System.out.printf("%nnginx rolling restart: exits %s; %d SayHello calls answered, %d failed %s;"
-                            + " %d Chat streams ended %s; unexpected: %s%n%n", exits, unary.answered(),
-                    unary.failures().size(), unary.failures(), streams.streams(), streams.ends(), streams.unexpected());
+                            + " %d short Chat streams ended %s; unexpected: %s; streams longer than the grace ended %s%n%n",
+                    exits, unary.answered(), unary.failures().size(), unary.failures(), streams.streams(),
+                    streams.ends(), streams.unexpected(), longEnds);
+            assertThat(longEnds).as("streams cut by a replica's drain, through nginx").allSatisfy(end -> {
+                assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(end.getDescription()).isEqualTo("server is shutting down");
+            });
             assertThat(exits).as("each replica's exit after SIGTERM").allMatch(exit -> exit == 0 || exit == 143);
             assertThat(unary.failures()).as("unary calls that failed during the rolling restart").isEmpty();
             assertThat(streams.ends().keySet()).as("how the streams ended")
