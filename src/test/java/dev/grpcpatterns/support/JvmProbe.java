@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /** What another JVM process holds, asked from outside: {@code jcmd} for its heap and threads, /proc for its RSS. */
 public final class JvmProbe {
 
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** One line per heap (G1) or per generation (Serial, Parallel): "... total 43712K, used 22000K ...". */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     private JvmProbe() {
@@ -23,10 +24,16 @@ public final class JvmProbe {
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
         Matcher used = HEAP_USED.matcher(info);
-        if (!used.find()) {
+        long kib = 0;
+        boolean found = false;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new AssertionError("jcmd GC.heap_info shows no heap in use: " + info);
         }
-        return Long.parseLong(used.group(1)) << 10;
+        return kib << 10;
     }
 
     /** Resident set size ({@code VmRSS}), in bytes. */
