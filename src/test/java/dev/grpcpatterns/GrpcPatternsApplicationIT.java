@@ -12,11 +12,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The packaged jar as users run it: {@code java -jar}, the demo against itself, a call, health, SIGTERM. */
 class GrpcPatternsApplicationIT {
+
+    /** Words that make a newcomer think something is broken. */
+    private static final Pattern LOOKS_LIKE_A_FAILURE = Pattern.compile("fail|error|exception|warn",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void theDefaultStartPrintsNoLineThatLooksLikeAFailure() throws Exception {
+        // Nothing but free ports: the start a newcomer makes, the demo with its article pauses, then SIGTERM.
+        try (AppProcess app = AppProcess.start()) {
+            app.awaitOutput("Demo finished: all four patterns answered", Duration.ofSeconds(240));
+            assertThat(app.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+            List<String> alarming = app.output().lines().filter(line -> LOOKS_LIKE_A_FAILURE.matcher(line).find())
+                    .toList();
+            assertThat(alarming).as("lines of the default start that look like a failure").isEmpty();
+            assertThat(app.output()).containsSubsequence(ArticleOutput.LINES);
+        }
+    }
 
     @Test
     void servesRunsTheDemoAndStopsOnSigterm() throws Exception {

@@ -7,6 +7,8 @@ import dev.grpcpatterns.proto.v1.HelloRequest;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
  * Runs the article's four flows over the network through the {@code demo} channel
  * ({@code grpc.client.demo.*}), handing each line the article prints to {@code out}.
  * Every call has a deadline; a failed call throws {@link io.grpc.StatusRuntimeException}.
+ * {@link #runAll} is one observation ({@value #OBSERVATION}): with tracing on, the four calls' client spans, and the
+ * server's spans under them, form one trace.
  * Lazy: with the demo off (the {@code prod} profile), its channel is never built, which saves start-up time.
  */
 @Lazy
@@ -34,17 +38,23 @@ public class DemoClient {
     @GrpcClient("demo")
     private ChatServiceGrpc.ChatServiceStub chat;
 
-    private final DemoProperties properties;
+    static final String OBSERVATION = "demo.run";
 
-    public DemoClient(DemoProperties properties) {
+    private final DemoProperties properties;
+    private final ObservationRegistry observations;
+
+    public DemoClient(DemoProperties properties, ObservationRegistry observations) {
         this.properties = properties;
+        this.observations = observations;
     }
 
     public void runAll(Consumer<String> out) throws InterruptedException {
-        sayHello(out);
-        serverStream(out);
-        clientStream(out);
-        chat(out);
+        Observation.createNotStarted(OBSERVATION, observations).contextualName("demo").observeChecked(() -> {
+            sayHello(out);
+            serverStream(out);
+            clientStream(out);
+            chat(out);
+        });
     }
 
     public void sayHello(Consumer<String> out) {

@@ -1,0 +1,48 @@
+package dev.grpcpatterns.observability;
+
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
+import io.micrometer.observation.ObservationRegistry;
+import net.devh.boot.grpc.client.interceptor.GrpcGlobalClientInterceptor;
+import net.devh.boot.grpc.common.util.InterceptorOrder;
+import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * A span per gRPC call: micrometer's own Observation interceptors, registered here rather than by net.devh
+ * ({@code management.tracing.grpc.enabled} stays false), for two reasons.
+ * <ul>
+ *   <li>Order. net.devh puts the server interceptor at 2501, inside its metric interceptor (2500), whose listener
+ *   records the call's duration before the span is in scope: no exemplar could ever name the trace. One step
+ *   outside (2499) the duration is recorded inside the span's scope, and the span still sees every status,
+ *   including the UNAVAILABLE of the shutdown drain ({@code OpenCalls}, 3000, sits inside both).</li>
+ *   <li>The client convention. net.devh gives the client interceptor micrometer's default convention, which fails
+ *   every call of a multi-address channel ({@link AddressListClientConvention}).</li>
+ * </ul>
+ * Off with {@code management.tracing.enabled=false}: without a tracer the observations would have no one to serve.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "management.tracing.enabled", matchIfMissing = true)
+class GrpcTracingInterceptors {
+
+    static final int SERVER_ORDER = InterceptorOrder.ORDER_TRACING_METRICS - 1;
+
+    @Bean
+    @GrpcGlobalServerInterceptor
+    @Order(SERVER_ORDER)
+    ObservationGrpcServerInterceptor observationGrpcServerInterceptor(ObservationRegistry registry) {
+        return new ObservationGrpcServerInterceptor(registry);
+    }
+
+    @Bean
+    @GrpcGlobalClientInterceptor
+    @Order(InterceptorOrder.ORDER_TRACING_METRICS - 1)
+    ObservationGrpcClientInterceptor observationGrpcClientInterceptor(ObservationRegistry registry) {
+        ObservationGrpcClientInterceptor interceptor = new ObservationGrpcClientInterceptor(registry);
+        interceptor.setCustomConvention(new AddressListClientConvention());
+        return interceptor;
+    }
+}

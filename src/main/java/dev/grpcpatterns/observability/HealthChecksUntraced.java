@@ -1,0 +1,24 @@
+package dev.grpcpatterns.observability;
+
+import io.grpc.health.v1.HealthGrpc;
+import io.micrometer.core.instrument.binder.grpc.GrpcClientObservationContext;
+import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationPredicate;
+import org.springframework.stereotype.Component;
+
+/**
+ * No spans for {@code grpc.health.v1.Health}: probes and the demo channel's client-side health checking would
+ * otherwise fill the trace store with one trace per probe and one never-ending Watch per connection. The metric
+ * interceptor still counts them.
+ */
+@Component
+class HealthChecksUntraced implements ObservationPredicate {
+
+    @Override
+    public boolean test(String name, Observation.Context context) {
+        String service = context instanceof GrpcServerObservationContext server ? server.getServiceName()
+                : context instanceof GrpcClientObservationContext client ? client.getServiceName() : null;
+        return !HealthGrpc.SERVICE_NAME.equals(service);
+    }
+}
