@@ -176,6 +176,18 @@ check("the client Job balances over the headless Service with dns:///", () => {
   if (!args.includes("--spring.profiles.active=client")) return "not the client profile";
   if (!args.includes(target)) return `no ${target}`;
 });
+check("the prod pods need callers with an identity (or say they are open on purpose), the client Job has a token", () => {
+  const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+  const jwt = ["SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWKSETURI"]
+    .some((name) => env[name]);
+  if (!jwt && env.SECURITY_OPENONPURPOSE !== "true") return "the prod profile would refuse to start: no issuer, no JWK set";
+  if (!jwt) return;
+  const [job] = find("Job");
+  const jobEnv = new Set((job?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => e.name));
+  const needed = ["CLIENTID", "CLIENTSECRET", "AUTHORIZATIONGRANTTYPE"]
+    .map((key) => `SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_DEMO_${key}`).filter((name) => !jobEnv.has(name));
+  if (needed.length) return `the client Job lacks ${needed}`;
+});
 check("kustomization.yaml lists every service manifest", () => {
   const [kustomization] = objects.filter((o) => o.file === "kustomization.yaml").map((o) => o.doc);
   const listed = new Set(kustomization?.resources ?? []);

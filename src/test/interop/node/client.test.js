@@ -16,8 +16,16 @@ const definition = protoLoader.loadSync(
 const v1 = grpc.loadPackageDefinition(definition).grpcpatterns.v1;
 
 const target = `127.0.0.1:${process.env.GRPC_PORT}`;
-const greeter = new v1.Greeter(target, grpc.credentials.createInsecure());
-const chat = new v1.ChatService(target, grpc.credentials.createInsecure());
+// With GRPC_TOKEN set (src/test/security/run.sh), every call carries it as a bearer token.
+const bearerToken = (token) => (options, nextCall) => new grpc.InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+    },
+});
+const options = process.env.GRPC_TOKEN ? { interceptors: [bearerToken(process.env.GRPC_TOKEN)] } : {};
+const greeter = new v1.Greeter(target, grpc.credentials.createInsecure(), options);
+const chat = new v1.ChatService(target, grpc.credentials.createInsecure(), options);
 const deadline = () => ({ deadline: Date.now() + 60_000 });
 
 after(() => {

@@ -5,6 +5,7 @@ import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.proto.v1.HelloResponse;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * calls in flight, every finished call replaced at once by the next until the round ends. Callbacks run on
  * the transport threads (direct executor), so the client spends as little CPU as it can.
  */
-final class LoadGenerator implements AutoCloseable {
+final class LoadGenerator implements ClientLoad {
 
     /** What one round measures. */
     enum Workload {
@@ -63,14 +64,17 @@ final class LoadGenerator implements AutoCloseable {
     private final Shape shape;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
-    LoadGenerator(int port, Shape shape) {
+    /** {@code interceptors} see every call, e.g. to add a bearer token ({@link AuthCost}). */
+    LoadGenerator(int port, Shape shape, ClientInterceptor... interceptors) {
         this.shape = shape;
         for (int i = 0; i < shape.channels(); i++) {
-            channels.add(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().directExecutor().build());
+            channels.add(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().directExecutor()
+                    .intercept(interceptors).build());
         }
     }
 
-    Result run(Workload workload, Duration duration) throws InterruptedException {
+    @Override
+    public Result run(Workload workload, Duration duration) throws InterruptedException {
         Round round = new Round(channels.size() * shape.outstanding());
         List<Slot> slots = new ArrayList<>();
         for (ManagedChannel channel : channels) {

@@ -2,6 +2,7 @@ package dev.grpcpatterns.benchmark;
 
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -40,10 +41,10 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code command} (which serves gRPC on {@code port}) with extra {@code environment} variables and
-     * returns once a call has been answered.
+     * returns once a call (through {@code firstCallInterceptors}) has been answered.
      */
-    static ServerProcess start(List<String> command, Map<String, String> environment, int port, Path log)
-            throws IOException, InterruptedException {
+    static ServerProcess start(List<String> command, Map<String, String> environment, int port, Path log,
+            ClientInterceptor... firstCallInterceptors) throws IOException, InterruptedException {
         long started = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
@@ -54,7 +55,8 @@ final class ServerProcess implements AutoCloseable {
         try {
             awaitListening(process, port, started, log);
             // The port is open: the first call measures what a client really waits for.
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext()
+                    .intercept(firstCallInterceptors).build();
             try {
                 GreeterGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(60, TimeUnit.SECONDS)
                         .sayHello(HelloRequest.newBuilder().setName("start").build());

@@ -34,6 +34,7 @@ import org.springframework.core.io.FileSystemResource;
  * {@code grpc.server.keep-alive-time} too (a name without a dot is a sibling of the last full key). The Default
  * cell then gives the values in the same order. A list's default names each element (a class by its simple name).
  * Logger levels ({@code logging.level.<logger>}) are keys like any other: each one application.yml sets has its row.
+ * {@code spring.config.activate.on-profile} names a document's profile and is not checked as a setting.
  */
 class ConfigurationReferenceTest {
 

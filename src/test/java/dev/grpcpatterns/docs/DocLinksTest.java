@@ -36,6 +36,16 @@ class DocLinksTest {
         assertThat(broken).as("broken links").isEmpty();
     }
 
+    @Test
+    void anchorsFollowGitHubsRules() {
+        // As github.com renders them (github-slugger): punctuation dropped, each space a hyphen, code marks gone.
+        assertThat(Markdown.slug("Start it fast: extracted jar + AOT cache")).isEqualTo("start-it-fast-extracted-jar--aot-cache");
+        assertThat(Markdown.slug("The demo and the `client` profile")).isEqualTo("the-demo-and-the-client-profile");
+        assertThat(Markdown.slug("Flow control, deadlines and cancellation")).isEqualTo("flow-control-deadlines-and-cancellation");
+        assertThat(Markdown.slug("**Bold** [link](x.md) snake_case")).isEqualTo("bold-link-snake_case");
+        assertThat(Markdown.slug("Unary: SayHello")).isEqualTo("unary-sayhello");
+    }
+
     static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {

@@ -31,18 +31,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A plain HTTP/2 client that sends whatever bytes a test gives it as a gRPC request body, so the server can be
- * fed input no gRPC stub would produce. One connection; each {@link #call} is one HTTP/2 stream.
+ * fed input no gRPC stub would produce. One connection; each {@link #call} is one HTTP/2 stream. Public for the
+ * benchmark, which checks with it the bodies it has h2load send.
  */
-final class RawHttp2Client implements AutoCloseable {
+public final class RawHttp2Client implements AutoCloseable {
 
     /** What came back on one stream: the gRPC status (from trailers), its message, and the reply body. */
-    record Response(String grpcStatus, String grpcMessage, byte[] body, boolean reset) {
+    public record Response(String grpcStatus, String grpcMessage, byte[] body, boolean reset) {
     }
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel connection;
 
-    RawHttp2Client(int port) throws InterruptedException {
+    public RawHttp2Client(int port) throws InterruptedException {
         connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -63,12 +64,12 @@ final class RawHttp2Client implements AutoCloseable {
                 .array();
     }
 
-    static byte[] frame(byte[] payload) {
+    public static byte[] frame(byte[] payload) {
         return frame(false, payload.length, payload);
     }
 
     /** POSTs {@code body} (the already framed messages) to {@code path} and waits for the stream to end. */
-    Response call(String path, List<byte[]> body, Duration timeout) throws Exception {
+    public Response call(String path, List<byte[]> body, Duration timeout) throws Exception {
         CompletableFuture<Response> response = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
                 .handler(new ResponseCollector(response))

@@ -1,6 +1,5 @@
 package dev.grpcpatterns.security;
 
-import static dev.grpcpatterns.security.TestPki.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpatterns.demo.DemoClient;
@@ -34,16 +33,8 @@ class MutualTlsTest {
     @DynamicPropertySource
     static void mutualTls(DynamicPropertyRegistry registry) {
         pki = TestPki.create(certs.resolve("server-pki"));
-        pki.serveTls(registry, PORT);
-        registry.add("grpc.server.security.client-auth", () -> "REQUIRE");
-        registry.add("grpc.server.security.trust-cert-collection", () -> resource(pki.ca()));
-
-        registry.add("grpc.client.demo.address", () -> "static://localhost:" + PORT);
-        registry.add("grpc.client.demo.negotiation-type", () -> "TLS");
-        registry.add("grpc.client.demo.security.trust-cert-collection", () -> resource(pki.ca()));
-        registry.add("grpc.client.demo.security.client-auth-enabled", () -> true);
-        registry.add("grpc.client.demo.security.certificate-chain", () -> resource(pki.clientCert()));
-        registry.add("grpc.client.demo.security.private-key", () -> resource(pki.clientKey()));
+        pki.serveMutualTls(registry, PORT);
+        pki.demoOverMutualTls(registry, PORT);
     }
 
     @Autowired

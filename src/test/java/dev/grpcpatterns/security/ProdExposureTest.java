@@ -9,10 +9,15 @@ import io.grpc.StatusException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
 
-/** The {@code prod} profile's exposure, over real HTTP and gRPC: health (status only) and prometheus, no reflection. */
+/**
+ * The {@code prod} profile's exposure, over real HTTP and gRPC: health (status only) and prometheus, no reflection.
+ * Open on purpose (no identity provider here), which is what a stranger would find if someone chose that.
+ */
 @ExposureTest
 @ActiveProfiles("prod")
+@TestPropertySource(properties = "security.open-on-purpose=true")
 class ProdExposureTest {
 
     @Autowired

@@ -71,6 +71,23 @@ record TestPki(Path dir) {
         registry.add("grpc.server.security.private-key", () -> resource(serverKey()));
     }
 
+    /** As {@link #serveTls}, and only clients with a certificate from this CA get in (mutual TLS). */
+    void serveMutualTls(DynamicPropertyRegistry registry, int port) {
+        serveTls(registry, port);
+        registry.add("grpc.server.security.client-auth", () -> "REQUIRE");
+        registry.add("grpc.server.security.trust-cert-collection", () -> resource(ca()));
+    }
+
+    /** Points the demo channel at {@code port} over mutual TLS, trusting this CA, with this PKI's client certificate. */
+    void demoOverMutualTls(DynamicPropertyRegistry registry, int port) {
+        registry.add("grpc.client.demo.address", () -> "static://localhost:" + port);
+        registry.add("grpc.client.demo.negotiation-type", () -> "TLS");
+        registry.add("grpc.client.demo.security.trust-cert-collection", () -> resource(ca()));
+        registry.add("grpc.client.demo.security.client-auth-enabled", () -> true);
+        registry.add("grpc.client.demo.security.certificate-chain", () -> resource(clientCert()));
+        registry.add("grpc.client.demo.security.private-key", () -> resource(clientKey()));
+    }
+
     /** TLS credentials that trust this CA and present no client certificate. */
     ChannelCredentials trusting() {
         return tls(TlsChannelCredentials.newBuilder());

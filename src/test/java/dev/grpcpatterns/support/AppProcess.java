@@ -65,12 +65,26 @@ public final class AppProcess implements AutoCloseable {
         return launch(List.of(), Map.of(), List.of(args), -1, -1, "localhost");
     }
 
+    /** Another jar (e.g. the security tests' authorization server) as a process of its own, with {@code args}. */
+    public static AppProcess runJar(Path jar, List<String> javaOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return startCommand(Map.of(), command, -1, -1, "localhost");
+    }
+
     private static AppProcess launch(List<String> prefix, Map<String, String> environment, List<String> springArgs,
             int grpcPort, int httpPort, String host) {
         // ip netns exec replaces itself with the command: the process is the JVM, and signals reach it.
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(javaBinary(), "-jar", jar()));
         command.addAll(springArgs);
+        return startCommand(environment, command, grpcPort, httpPort, host);
+    }
+
+    private static AppProcess startCommand(Map<String, String> environment, List<String> command, int grpcPort,
+            int httpPort, String host) {
         try {
             Path output = Files.createTempFile("grpc-patterns-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command);

@@ -1,0 +1,63 @@
+package dev.grpcpatterns.benchmark;
+
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gRPC server settings application.yml gives the service ({@code reliability.*} and the limits and
+ * keep-alives under {@code grpc.server}), for the servers it is compared with: the bare grpc-java baselines
+ * and the Spring gRPC peer then differ from the service in the framework only, not in the executor or the
+ * limits. {@code ServiceLimitsTest} checks the values against application.yml.
+ */
+public final class ServiceLimits {
+
+    static final int THREADS = 16;
+    static final int QUEUE_CAPACITY = 10_000;
+    static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 1000;
+    static final int MAX_INBOUND_MESSAGE_SIZE = 1024 * 1024;
+    static final int MAX_INBOUND_METADATA_SIZE = 8 * 1024;
+    static final long KEEP_ALIVE_TIME_SECONDS = 60;
+    static final long KEEP_ALIVE_TIMEOUT_SECONDS = 20;
+    static final long PERMIT_KEEP_ALIVE_TIME_SECONDS = 30;
+    static final long MAX_CONNECTION_IDLE_SECONDS = 30 * 60;
+    static final long MAX_CONNECTION_AGE_SECONDS = 60 * 60;
+    static final long MAX_CONNECTION_AGE_GRACE_SECONDS = 10 * 60;
+
+    private ServiceLimits() {
+    }
+
+    /** Applies the service's executor, limits and keep-alives to a grpc-java (shaded) Netty server builder. */
+    public static void apply(ServerBuilder<?> builder) {
+        if (!(builder instanceof NettyServerBuilder netty)) {
+            throw new IllegalArgumentException("not a Netty server builder: " + builder.getClass().getName());
+        }
+        netty.executor(executor())
+                .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
+                .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
+                .keepAliveTime(KEEP_ALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(KEEP_ALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveTime(PERMIT_KEEP_ALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(false)
+                .maxConnectionIdle(MAX_CONNECTION_IDLE_SECONDS, TimeUnit.SECONDS)
+                .maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS)
+                .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** As the service's GrpcServerExecutor builds it: fixed threads, a bounded queue, caller-runs when full. */
+    private static ThreadPoolExecutor executor() {
+        AtomicInteger number = new AtomicInteger();
+        ThreadFactory threads = task -> {
+            Thread thread = new Thread(task, "grpc-call-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads, new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+}

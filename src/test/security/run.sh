@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Security suite: callers of other gRPC implementations with and without a JWT from a real authorization server.
+#  - the test Spring Authorization Server (src/test/security/authserver, built here) and the jar with
+#    spring.security.oauth2.resourceserver.jwt.issuer-uri pointing at it;
+#  - the article's four Python clients, unchanged, with a token in metadata (python/with_token.py): the article's
+#    output; without one: UNAUTHENTICATED "Authentication failed";
+#  - the Node (grpc-js) client of the interop suite with a token; without one: UNAUTHENTICATED;
+#  - a token without scope chat: SayHello answers, ServerStream is PERMISSION_DENIED;
+#  - the jar's client profile, fetching its own token (client credentials), exits 0.
+# Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian and npm packages.
+# Closes with "security: N passed, N failed" and exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+started=$SECONDS
+
+HERE=src/test/security
+INTEROP=src/test/interop
+JAR=target/grpc-patterns.jar
+AUTHSERVER=$HERE/authserver/target/test-authorization-server.jar
+PY=/usr/bin/python3            # Debian's, where apt puts grpcio
+export PYTHONDONTWRITEBYTECODE=1
+
+[[ -f $JAR ]] || { echo "security: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+
+# --- Install ----------------------------------------------------------------------------------------
+DEBS=(python3-grpcio python3-grpc-tools curl)
+command -v npm >/dev/null || DEBS+=(nodejs npm)
+missing=()
+for deb in "${DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing+=("$deb")
+done
+if ((${#missing[@]})); then
+    apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null \
+        || { echo "security: apt-get install ${missing[*]} failed" >&2; exit 1; }
+fi
+(cd $INTEROP/node && npm install --no-save --no-audit --no-fund --loglevel=error) \
+    || { echo "security: npm install failed" >&2; exit 1; }
+./mvnw -q -B -ntp -f $HERE/authserver/pom.xml package -DskipTests \
+    || { echo "security: building the authorization server failed" >&2; exit 1; }
+
+# --- Processes and clean-up -----------------------------------------------------------------------
+WORK=$(mktemp -d)
+pids=()
+stop_all() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap stop_all EXIT
+
+free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+GEN=$WORK/gen
+mkdir -p "$GEN"
+$PY -m grpc_tools.protoc -I src/main/proto --python_out="$GEN" --grpc_python_out="$GEN" \
+    grpcpatterns/v1/greeter.proto grpcpatterns/v1/chat.proto || { echo "security: protoc failed" >&2; exit 1; }
+export PYTHONPATH=$GEN
+
+passed=0
+failed=0
+check() {   # check NAME COMMAND...: one counted check; its output is shown only when it fails
+    local name=$1 log=$WORK/check.log from=$SECONDS
+    shift
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "PASS $name ($((SECONDS - from)) s)"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name ($((SECONDS - from)) s)"
+        sed 's/^/    /' "$log"
+    fi
+}
+prints() {   # prints EXPECTED_FILE COMMAND...: the command succeeds and prints exactly the file's text
+    local expected=$1 out=$WORK/out
+    shift
+    "$@" >"$out" || { echo "exit code $?"; cat "$out"; return 1; }
+    diff -u "$expected" "$out"
+}
+refused() {   # refused CODE COMMAND...: the command fails, and what it printed names CODE and the short description
+    local code=$1 out=$WORK/out
+    shift
+    if "$@" >"$out" 2>&1; then echo "it succeeded:"; cat "$out"; return 1; fi
+    grep -q "$code" "$out" && grep -q -E "Authentication failed|Access denied" "$out" || { cat "$out"; return 1; }
+}
+await_log() {   # await_log FILE TEXT SECONDS
+    for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+    echo "no '$2' in $1 within $3 s"; tail -50 "$1"; return 1
+}
+
+# The authorization server, then the service trusting it.
+AS_PORT=$(free_port)
+java -XX:TieredStopAtLevel=1 -jar $AUTHSERVER --server.port=$AS_PORT --spring.config.location=classpath:/application.yml >"$WORK/authserver.log" 2>&1 &
+pids+=($!)
+await_log "$WORK/authserver.log" "Started TestAuthorizationServer" 180 || exit 1
+ISSUER=http://localhost:$AS_PORT
+token() {   # token CLIENT [SCOPE]: a client-credentials access token (the copy-paste way of docs/security.md)
+    curl -sf -u "$1:${1%-client}-secret" -d grant_type=client_credentials ${2:+-d scope=$2} "$ISSUER/oauth2/token" \
+        | $PY -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+GRPC_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+export GRPC_PORT
+java -jar $JAR --grpc.server.port=$GRPC_PORT --server.port=$HTTP_PORT --demo.enabled=false \
+    --spring.security.oauth2.resourceserver.jwt.issuer-uri=$ISSUER \
+    --spring.security.oauth2.resourceserver.jwt.audiences=grpc-patterns >"$WORK/jar.log" 2>&1 &
+pids+=($!)
+await_log "$WORK/jar.log" "Started GrpcPatternsApplication" 300 || exit 1
+echo "security: the authorization server and the jar are up ($((SECONDS - started)) s so far)"
+
+CHAT_TOKEN=$(token chat-client chat) || { echo "security: no token from $ISSUER" >&2; exit 1; }
+GREETER_TOKEN=$(token greeter-client)
+
+# The article's Python clients: with a token, the article's output; without, refused.
+for client in unary_client server_stream_client client_stream_client bidi_client; do
+    check "python: article's $client.py with a token prints the article's output" \
+        prints $INTEROP/python/expected/$client.out env GRPC_TOKEN="$CHAT_TOKEN" $PY $HERE/python/with_token.py \
+        $INTEROP/python/$client.py
+    check "python: article's $client.py without a token is UNAUTHENTICATED" \
+        refused UNAUTHENTICATED $PY $INTEROP/python/$client.py
+done
+check "python: a token without scope chat may SayHello" \
+    prints $INTEROP/python/expected/unary_client.out env GRPC_TOKEN="$GREETER_TOKEN" $PY $HERE/python/with_token.py \
+    $INTEROP/python/unary_client.py
+check "python: a token without scope chat gets PERMISSION_DENIED from ServerStream" \
+    refused PERMISSION_DENIED env GRPC_TOKEN="$GREETER_TOKEN" $PY $HERE/python/with_token.py \
+    $INTEROP/python/server_stream_client.py
+
+# The Node client: all its tests with a token; without one its first call is refused.
+check "node: grpc-js client with a token, four RPCs" env GRPC_TOKEN="$CHAT_TOKEN" node --test $INTEROP/node/client.test.js
+node_without_token() {
+    ! node --test $INTEROP/node/client.test.js >"$WORK/node.out" 2>&1 || { echo "passed without a token"; return 1; }
+    grep -q "Authentication failed" "$WORK/node.out" || { cat "$WORK/node.out"; return 1; }
+}
+check "node: grpc-js client without a token is UNAUTHENTICATED" node_without_token
+
+# The jar's client profile gets its own token (client credentials) and passes; without a registration it fails.
+jar_client() {
+    java -jar $JAR --spring.profiles.active=client --grpc.client.demo.address=static://localhost:$GRPC_PORT \
+        --demo.chat-pause=0s "$@" >"$WORK/client.log" 2>&1
+}
+registration=(--spring.security.oauth2.client.registration.demo.client-id=chat-client
+    --spring.security.oauth2.client.registration.demo.client-secret=chat-secret
+    --spring.security.oauth2.client.registration.demo.authorization-grant-type=client_credentials
+    --spring.security.oauth2.client.registration.demo.scope=chat
+    --spring.security.oauth2.client.registration.demo.provider=test
+    --spring.security.oauth2.client.provider.test.token-uri=$ISSUER/oauth2/token)
+client_with_registration() { jar_client "${registration[@]}" || { tail -40 "$WORK/client.log"; return 1; }; }
+client_without_registration() {
+    if jar_client; then echo "exit code 0 without a token"; return 1; fi
+    grep -q 'code=UNAUTHENTICATED' "$WORK/client.log" || { tail -40 "$WORK/client.log"; return 1; }
+}
+check "jar: client profile with a client-credentials registration exits 0" client_with_registration
+check "jar: client profile without a registration exits 1, UNAUTHENTICATED" client_without_registration
+
+no_token_logged() { ! grep -F -e "$CHAT_TOKEN" -e "$GREETER_TOKEN" "$WORK/jar.log"; }
+check "jar: no token reached the service's log" no_token_logged
+
+echo "security: took $((SECONDS - started)) s"
+echo "security: $passed passed, $failed failed"
+((failed == 0))
