@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * The demo channel's gRPC service config, which net.devh's properties cannot express: retry {@code UNAVAILABLE}
  * on the idempotent SayHello only (streams are never replayed), and client-side health checking, so that the
  * {@code round_robin} policy stops picking a replica as soon as its {@code grpc.health.v1} status leaves SERVING
- * (a replica that answers UNIMPLEMENTED is treated as healthy). The load-balancing policy itself stays net.devh's
+ * (a replica that answers UNIMPLEMENTED is treated as healthy; {@code demo.health-check.enabled=false} leaves it out,
+ * behind a proxy). The load-balancing policy itself stays net.devh's
  * {@code grpc.client.demo.default-load-balancing-policy}.
  */
 @Component
@@ -23,8 +24,8 @@ class DemoServiceConfig implements GrpcChannelConfigurer {
 
     private final Map<String, Object> serviceConfig;
 
-    DemoServiceConfig(DemoRetryProperties retry) {
-        this.serviceConfig = serviceConfig(retry);
+    DemoServiceConfig(DemoRetryProperties retry, DemoHealthCheckProperties healthCheck) {
+        this.serviceConfig = serviceConfig(retry, healthCheck.enabled());
     }
 
     @Override
@@ -35,7 +36,7 @@ class DemoServiceConfig implements GrpcChannelConfigurer {
     }
 
     /** The service config as grpc-java's JSON model: maps, lists, strings and doubles. */
-    static Map<String, Object> serviceConfig(DemoRetryProperties retry) {
+    static Map<String, Object> serviceConfig(DemoRetryProperties retry, boolean healthCheck) {
         Map<String, Object> sayHello = Map.of(
                 "name", List.of(Map.of(
                         "service", GreeterGrpc.SERVICE_NAME,
@@ -46,9 +47,9 @@ class DemoServiceConfig implements GrpcChannelConfigurer {
                         "maxBackoff", seconds(retry.maxBackoff()),
                         "backoffMultiplier", retry.backoffMultiplier(),
                         "retryableStatusCodes", List.of("UNAVAILABLE")));
-        return Map.of(
-                "methodConfig", List.of(sayHello),
-                "healthCheckConfig", Map.of("serviceName", ""));
+        return healthCheck
+                ? Map.of("methodConfig", List.of(sayHello), "healthCheckConfig", Map.of("serviceName", ""))
+                : Map.of("methodConfig", List.of(sayHello));
     }
 
     /** A duration in the service config's "1.500000000s" form. */

@@ -68,10 +68,14 @@ class DemoServiceConfigTest {
     }
 
     private GreeterGrpc.GreeterBlockingStub greeter(String channelName) {
+        return greeter(channelName, true);
+    }
+
+    private GreeterGrpc.GreeterBlockingStub greeter(String channelName, boolean healthCheck) {
         ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(
                         "dns:///127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create())
                 .defaultLoadBalancingPolicy("round_robin"); // net.devh's grpc.client.demo.default-load-balancing-policy
-        new DemoServiceConfig(RETRY).accept(builder, channelName);
+        new DemoServiceConfig(RETRY, new DemoHealthCheckProperties(healthCheck)).accept(builder, channelName);
         channel = builder.build();
         return GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
@@ -136,5 +140,14 @@ class DemoServiceConfigTest {
         GreeterGrpc.GreeterBlockingStub greeter = GreeterGrpc.newBlockingStub(channel)
                 .withWaitForReady().withDeadlineAfter(10, TimeUnit.SECONDS);
         assertThat(greeter.sayHello(HelloRequest.getDefaultInstance()).getResponseText()).isEqualTo("hello");
+    }
+
+    @Test
+    void withoutHealthCheckingCallsAnAddressWhateverItsHealthSays() throws Exception {
+        start(0);
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+
+        assertThat(greeter("demo", false).sayHello(HelloRequest.getDefaultInstance()).getResponseText())
+                .isEqualTo("hello");
     }
 }

@@ -53,7 +53,12 @@ final class ChatStreams {
     }
 
     static OpenChat open(Channel channel) {
-        return new OpenChat(channel);
+        return new OpenChat(channel, null);
+    }
+
+    /** As {@link #open(Channel)}, with a deadline for the whole call. */
+    static OpenChat open(Channel channel, Duration deadline) {
+        return new OpenChat(channel, deadline);
     }
 
     /** A Chat call kept open by the test; closing it cancels the call if it has not ended. */
@@ -63,8 +68,9 @@ final class ChatStreams {
         private final CompletableFuture<Status> ended = new CompletableFuture<>();
         private ClientCallStreamObserver<ChatMessage> requests;
 
-        private OpenChat(Channel channel) {
-            ChatServiceGrpc.newStub(channel).chat(this);
+        private OpenChat(Channel channel, Duration deadline) {
+            ChatServiceGrpc.ChatServiceStub stub = ChatServiceGrpc.newStub(channel);
+            (deadline == null ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)).chat(this);
         }
 
         @Override
@@ -86,6 +92,16 @@ final class ChatStreams {
             if (!status.isOk()) {
                 throw new AssertionError("chat ended with " + status);
             }
+        }
+
+        /** Sends {@code text} without waiting for its answer (which may never come). */
+        void send(String text) {
+            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
+        }
+
+        /** Waits for the call to end, however it ends, and returns its status. */
+        Status awaitEnd(Duration timeout) throws Exception {
+            return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override

@@ -2,22 +2,16 @@ package dev.grpcpatterns.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpatterns.proto.v1.ChatMessage;
-import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.JvmProbe;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +61,7 @@ class SoakIT {
             ExecutorService unaryThreads = Executors.newFixedThreadPool(UNARY_CALLERS);
             try {
                 round(0, channels, unaryThreads);
-                long heapAfterWarmUp = heapAfterFullGc(app.pid());
+                long heapAfterWarmUp = JvmProbe.heapAfterFullGc(app.pid());
 
                 Instant start = Instant.now();
                 int rounds = 0;
@@ -75,8 +69,8 @@ class SoakIT {
                     round(++rounds, channels, unaryThreads);
                 }
                 Duration took = Duration.between(start, Instant.now());
-                long heapAtEnd = heapAfterFullGc(app.pid());
-                long callThreads = callThreads(app.pid());
+                long heapAtEnd = JvmProbe.heapAfterFullGc(app.pid());
+                long callThreads = JvmProbe.threadsNamed(app.pid(), "grpc-call-");
                 double activeCalls = awaitNoActiveCalls(app.httpPort());
 
                 long chatMessages = (long) rounds * STREAMS * MESSAGES;
@@ -114,7 +108,8 @@ class SoakIT {
     private void round(int round, List<ManagedChannel> channels, ExecutorService unaryThreads) throws Exception {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int s = 0; s < STREAMS; s++) {
-            calls.add(new SequencedChat("r" + round + "-s" + s, channels.get(s % CHANNELS)).start());
+            calls.add(SequencedChat.start("r" + round + "-s" + s, channels.get(s % CHANNELS), MESSAGES, WINDOW,
+                    ROUND_TIMEOUT, failures));
         }
         for (int u = 0; u < UNARY_CALLERS; u++) {
             ManagedChannel channel = channels.get(u % CHANNELS);
@@ -139,88 +134,6 @@ class SoakIT {
                 failures.add(name + " ended with " + Status.fromThrowable(e));
             }
         }
-    }
-
-    /** One Chat stream: at most WINDOW texts unanswered; each answer must be the next expected one. */
-    private final class SequencedChat implements ClientResponseObserver<ChatMessage, ChatMessage> {
-
-        private final String name;
-        private final ManagedChannel channel;
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-        private ClientCallStreamObserver<ChatMessage> requests;
-        private int sent;
-        private int received;
-
-        SequencedChat(String name, ManagedChannel channel) {
-            this.name = name;
-            this.channel = channel;
-        }
-
-        CompletableFuture<Void> start() {
-            ChatServiceGrpc.newStub(channel).withDeadlineAfter(ROUND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .chat(this);
-            sendMore();
-            return done;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<ChatMessage> requestStream) {
-            requests = requestStream;
-        }
-
-        private synchronized void sendMore() {
-            while (sent < MESSAGES && sent - received < WINDOW) {
-                requests.onNext(ChatMessage.newBuilder().setMessageText(name + "-" + sent++).build());
-            }
-        }
-
-        @Override
-        public synchronized void onNext(ChatMessage reply) {
-            String expected = "Received: " + name + "-" + received;
-            if (!reply.getMessageText().equals(expected)) {
-                failures.add(name + ": expected '" + expected + "', got '" + reply.getMessageText() + "'");
-                requests.cancel("out of order", null);
-                return;
-            }
-            if (++received == MESSAGES) {
-                requests.onCompleted();
-            } else {
-                sendMore();
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            failures.add(name + " ended with " + Status.fromThrowable(t));
-            done.complete(null);
-        }
-
-        @Override
-        public synchronized void onCompleted() {
-            if (received != MESSAGES) {
-                failures.add(name + " completed after " + received + " of " + MESSAGES + " answers");
-            }
-            done.complete(null);
-        }
-    }
-
-    private static long heapAfterFullGc(long pid) throws Exception {
-        jcmd(pid, "GC.run");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
-        assertThat(used.find()).as("jcmd GC.heap_info shows the heap in use").isTrue();
-        return Long.parseLong(used.group(1)) << 10;
-    }
-
-    private static long callThreads(long pid) throws Exception {
-        return jcmd(pid, "Thread.print").lines().filter(line -> line.startsWith("\"grpc-call-")).count();
-    }
-
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), command).redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output;
     }
 
     /** Reads the in-flight gauge over actuator until it is 0 (calls end asynchronously), and returns it. */

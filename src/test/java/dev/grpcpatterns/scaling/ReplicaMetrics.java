@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** What one replica itself counted, read from its own {@code /actuator/metrics} over HTTP. */
-final class ReplicaMetrics {
+public final class ReplicaMetrics {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,17 +21,27 @@ final class ReplicaMetrics {
     }
 
     /** SayHello calls the replica completed with OK. */
-    static long sayHelloOk(AppProcess replica) {
+    public static long sayHelloOk(AppProcess replica) {
         return count(replica, "grpc.server.processing.duration", "COUNT", "method:SayHello", "statusCode:OK");
     }
 
     /** Chat messages the replica received (a test's stream sends one on opening, so new streams show here). */
-    static long chatMessagesReceived(AppProcess replica) {
+    public static long chatMessagesReceived(AppProcess replica) {
         return count(replica, "grpc.server.requests.received", "COUNT", "method:Chat");
     }
 
+    /** Chat answers the replica handed to its transport (a service writes only while the call is ready). */
+    public static long chatMessagesSent(AppProcess replica) {
+        return count(replica, "grpc.server.responses.sent", "COUNT", "method:Chat");
+    }
+
+    /** Calls in flight on the replica ({@code grpc.server.calls.active}, from Operations' OpenCalls). */
+    public static long callsActive(AppProcess replica) {
+        return count(replica, "grpc.server.calls.active", "VALUE");
+    }
+
     private static long count(AppProcess replica, String meter, String statistic, String... tags) {
-        StringBuilder uri = new StringBuilder("http://localhost:" + replica.httpPort() + "/actuator/metrics/" + meter);
+        StringBuilder uri = new StringBuilder("http://" + replica.host() + ":" + replica.httpPort() + "/actuator/metrics/" + meter);
         for (int i = 0; i < tags.length; i++) {
             uri.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
         }

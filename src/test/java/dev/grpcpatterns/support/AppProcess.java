@@ -25,12 +25,14 @@ public final class AppProcess implements AutoCloseable {
     private final Path output;
     private final int grpcPort;
     private final int httpPort;
+    private final String host;
 
-    private AppProcess(Process process, Path output, int grpcPort, int httpPort) {
+    private AppProcess(Process process, Path output, int grpcPort, int httpPort, String host) {
         this.process = process;
         this.output = output;
         this.grpcPort = grpcPort;
         this.httpPort = httpPort;
+        this.host = host;
     }
 
     /** Starts the jar as a server on free ports; {@code args} are extra Spring arguments ({@code --name=value}). */
@@ -44,12 +46,23 @@ public final class AppProcess implements AutoCloseable {
         int httpPort = freePort();
         List<String> springArgs = new ArrayList<>(List.of("--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
         springArgs.addAll(List.of(args));
-        return launch(environment, springArgs, grpcPort, httpPort);
+        return launch(List.of(), environment, springArgs, grpcPort, httpPort, "localhost");
+    }
+
+    /**
+     * Starts the jar as a server on a test host ({@link TestNetwork.Host}), reached at {@code address}, on the given
+     * ports (a fresh namespace has every port free, and a restarted replica must come back on the same ones).
+     */
+    public static AppProcess startOn(TestNetwork.Host host, String address, int grpcPort, int httpPort,
+            String... args) {
+        List<String> springArgs = new ArrayList<>(List.of("--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
+        springArgs.addAll(List.of(args));
+        return launch(host.prefix(), Map.of(), springArgs, grpcPort, httpPort, address);
     }
 
     /** Starts the jar with exactly {@code args}, e.g. the {@code client} profile, which opens no ports. */
     public static AppProcess run(String... args) {
-        return launch(Map.of(), List.of(args), -1, -1);
+        return launch(List.of(), Map.of(), List.of(args), -1, -1, "localhost");
     }
 
     /** Another jar (e.g. the security tests' authorization server) as a process of its own, with {@code args}. */
@@ -58,18 +71,20 @@ public final class AppProcess implements AutoCloseable {
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
-        return startCommand(Map.of(), command, -1, -1);
+        return startCommand(Map.of(), command, -1, -1, "localhost");
     }
 
-    private static AppProcess launch(Map<String, String> environment, List<String> springArgs, int grpcPort,
-            int httpPort) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
+    private static AppProcess launch(List<String> prefix, Map<String, String> environment, List<String> springArgs,
+            int grpcPort, int httpPort, String host) {
+        // ip netns exec replaces itself with the command: the process is the JVM, and signals reach it.
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(javaBinary(), "-jar", jar()));
         command.addAll(springArgs);
-        return startCommand(environment, command, grpcPort, httpPort);
+        return startCommand(environment, command, grpcPort, httpPort, host);
     }
 
     private static AppProcess startCommand(Map<String, String> environment, List<String> command, int grpcPort,
-            int httpPort) {
+            int httpPort, String host) {
         try {
             Path output = Files.createTempFile("grpc-patterns-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -78,7 +93,7 @@ public final class AppProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();
-            return new AppProcess(process, output, grpcPort, httpPort);
+            return new AppProcess(process, output, grpcPort, httpPort, host);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,6 +127,11 @@ public final class AppProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The host name or address the process's ports are reached at. */
+    public String host() {
+        return host;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -122,7 +142,7 @@ public final class AppProcess implements AutoCloseable {
 
     /** A plaintext channel to the process's gRPC port; the caller shuts it down. */
     public ManagedChannel channel() {
-        return ManagedChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress(host, grpcPort).usePlaintext().build();
     }
 
     public String output() {
