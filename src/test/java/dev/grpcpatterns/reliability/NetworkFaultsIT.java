@@ -60,16 +60,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @EnabledIf(value = "networkAvailable", disabledReason = "needs root, iproute2 and iptables (see TestNetwork)")
 class NetworkFaultsIT {
 
-    private static final Duration KEEP_ALIVE_TIME = Duration.ofSeconds(5);
+    /**
+     * The shortest keepalive time grpc-java honours: {@code NettyServerBuilder.keepAliveTime} raises anything below
+     * 10 s to 10 s ({@code KeepAliveManager.clampKeepAliveTimeInNanos}), so a shorter setting would silently ping
+     * every 10 s anyway.
+     */
+    private static final Duration KEEP_ALIVE_TIME = Duration.ofSeconds(10);
     private static final Duration KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * How long after a peer goes silent the server may take to drop it: grpc-java's keepalive pings keep-alive-time
-     * after the last data it received, and data received while a ping is due re-arms that timer once more (measured:
-     * last data at 0 s, ping at 10.6 s, GOAWAY and the calls ended at 15.6 s). So at most twice the time plus the
-     * timeout after the partition, and a little room for polling and a loaded machine.
+     * How long after a peer goes silent the server may take to drop it: grpc-java pings keep-alive-time after the last
+     * frame it read (an earlier scheduled ping is re-aimed at that moment, not sent) and closes the connection
+     * keep-alive-timeout later if no answer came, so both together after the partition; plus 1 s for the timers on
+     * a busy event loop, the calls' cancellation and the gauge's 100 ms polling over HTTP.
      */
-    private static final Duration NOTICED_WITHIN = KEEP_ALIVE_TIME.multipliedBy(2).plus(KEEP_ALIVE_TIMEOUT)
-            .plus(Duration.ofSeconds(5));
+    private static final Duration NOTICED_WITHIN = KEEP_ALIVE_TIME.plus(KEEP_ALIVE_TIMEOUT).plus(Duration.ofSeconds(1));
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int GRPC_PORT = 50051;
     private static final int HTTP_PORT = 8080;
@@ -221,7 +225,7 @@ class NetworkFaultsIT {
             clock.shutdownNow();
             reader.cancel();
         }
-        awaitNoCalls(WAIT, 1);
+        awaitNoCalls(Instant.now(), WAIT, 1);
     }
 
     @Test
@@ -246,7 +250,7 @@ class NetworkFaultsIT {
             clientEnds.add(stream.awaitEnd(WAIT).getCode());
         }
         Duration clientTook = Duration.between(reset, Instant.now());
-        Duration serverTook = awaitNoCalls(NOTICED_WITHIN, 0);
+        Duration serverTook = awaitNoCalls(reset, NOTICED_WITHIN, 0);
         System.out.printf("%nTCP reset mid-stream: client ends %s after %d ms; server's calls in flight 0 after %d ms%n%n",
                 clientEnds, clientTook.toMillis(), serverTook.toMillis());
         assertThat(clientEnds).as("the client's end of each stream").containsOnly(Status.Code.UNAVAILABLE);
@@ -262,17 +266,19 @@ class NetworkFaultsIT {
     @Test
     @Order(4)
     void aSilentPartitionIsNoticedByKeepaliveAndHealsAfterwards() throws Exception {
-        Duration deadline = Duration.ofSeconds(15);
+        // Longer than the keepalive's bound: the server enforces the calls' deadlines too, so with a shorter one it
+        // could be the deadline, not keepalive, that ends the server's calls.
+        Duration deadline = NOTICED_WITHIN.plus(Duration.ofSeconds(10));
         List<ChatStreams.OpenChat> streams = openChats(4, deadline);
         assertThat(ReplicaMetrics.callsActive(app)).isGreaterThanOrEqualTo(4);
 
         // Every packet, both ways, vanishes: no FIN, no reset; only the actuator's own link still works.
         String device = data.deviceB();
         server.exec("iptables", "-A", "INPUT", "-i", device, "-j", "DROP");
+        Instant partitioned = Instant.now(); // the server can read nothing from here on: its keepalive clock runs
         server.exec("iptables", "-A", "OUTPUT", "-o", device, "-j", "DROP");
-        Instant partitioned = Instant.now();
 
-        Duration serverTook = awaitNoCalls(NOTICED_WITHIN, 0);
+        Duration serverTook = awaitNoCalls(partitioned, NOTICED_WITHIN, 0);
         List<Status.Code> clientEnds = new ArrayList<>();
         for (ChatStreams.OpenChat stream : streams) {
             clientEnds.add(stream.awaitEnd(WAIT).getCode());
@@ -334,10 +340,9 @@ class NetworkFaultsIT {
 
     /**
      * Waits until the server counts at most {@code atMost} calls in flight (the demo channel's health watch is one
-     * while the channel is connected) and returns how long it took; fails after {@code timeout}.
+     * while the channel is connected) and returns how long it took since {@code start}; fails after {@code timeout}.
      */
-    private static Duration awaitNoCalls(Duration timeout, long atMost) throws InterruptedException {
-        Instant start = Instant.now();
+    private static Duration awaitNoCalls(Instant start, Duration timeout, long atMost) throws InterruptedException {
         while (ReplicaMetrics.callsActive(app) > atMost) {
             assertThat(Duration.between(start, Instant.now())).as("time until the server's calls in flight are "
                     + atMost + " (now " + ReplicaMetrics.callsActive(app) + ")").isLessThan(timeout);
