@@ -20,6 +20,8 @@ HERE=src/test/interop
 JAR=target/grpc-patterns.jar
 PY=/usr/bin/python3            # Debian's, where apt puts grpcio (python3 on PATH may be another one)
 export PYTHONDONTWRITEBYTECODE=1
+SUITE=interop
+source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 
 [[ -f $JAR ]] || { echo "interop: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
 
@@ -32,32 +34,13 @@ DEBS=(python3-grpcio python3-grpc-tools grpc-proto   # grpc-proto: the standard 
     libgrpc++-dev protobuf-compiler-grpc pkg-config g++   # C++: grpc_cpp_plugin, grpc_ruby_plugin
     ruby-grpc)
 command -v npm >/dev/null || DEBS+=(nodejs npm)
-missing=()
-for deb in "${DEBS[@]}"; do
-    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing+=("$deb")
-done
-if ((${#missing[@]})); then
-    apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null \
-        || { echo "interop: apt-get install ${missing[*]} failed" >&2; exit 1; }
-fi
+install_debs "${DEBS[@]}"
 # `npm install --no-save` rather than `npm ci`: installs the lock's versions and checksums, but the npm
 # registry reachable here serves buf's binaries only for Linux, so the lock cannot list the other
 # platforms' optional packages, and `npm ci` refuses such a lock as out of sync.
 (cd $HERE/node && npm install --no-save --no-audit --no-fund --loglevel=error) \
     || { echo "interop: npm install failed" >&2; exit 1; }
 BUF=$PWD/$HERE/node/node_modules/.bin/buf
-
-# --- Processes and clean-up -----------------------------------------------------------------------
-WORK=$(mktemp -d)
-pids=()
-stop_all() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-    rm -rf "$WORK"
-}
-trap stop_all EXIT
-
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Stubs, generated for this run only: Python from the project's protos, the standard health.proto and the common
 # protos' google/rpc (taken from the jar's own proto-google-common-protos); Ruby likewise; Go and C++ are built
@@ -93,9 +76,9 @@ declare -A ROW_NAME=([python]="Python (grpcio, the article's programs)" [go]="Go
     [ruby]="Ruby (grpc gem)" [node]="Node (grpc-js)" [buf]="buf curl (connect-go)" [jar]="the jar (its server log)")
 COLUMNS=(unary server-stream client-stream bidi deadline cancel health errors reflection serves-jar other)
 declare -A CELL=()   # ROW,COLUMN -> ✓ or ✗ (✗ once any of its checks failed)
-passed=0
-failed=0
-check() {   # check ROW COLUMN NAME COMMAND...: one counted check in one cell; its output is shown only when it fails
+# check ROW COLUMN NAME COMMAND...: one counted check in one cell of the matrix (instead of suite.sh's check); its
+# output is shown only when it fails
+check() {
     local row=$1 column=$2 name=$3 log=$WORK/check.log from=$SECONDS
     shift 3
     if "$@" >"$log" 2>&1; then
@@ -122,12 +105,6 @@ matrix() {   # the table, as Markdown (docs/interoperability.md shows one)
         for column in "${COLUMNS[@]}"; do line+=" ${CELL[$row,$column]:-·} |"; done
         echo "$line"
     done
-}
-prints() {   # prints EXPECTED_FILE COMMAND...: the command succeeds and prints exactly the file's text
-    local expected=$1 out=$WORK/out
-    shift
-    "$@" >"$out" || { echo "exit code $?"; cat "$out"; return 1; }
-    diff -u "$expected" "$out"
 }
 wait_for_grpc_port() {   # until a channel to the port is ready (an event, with a timeout)
     $PY -c "import grpc; grpc.channel_ready_future(grpc.insecure_channel('127.0.0.1:$1')).result(timeout=$2)"

@@ -16,20 +16,15 @@ JAR=target/grpc-patterns.jar
 ZIPKIN_JAR=target/zipkin/zipkin-server-3.5.1-exec.jar
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
+SUITE=observability
+source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 INTERVAL=3   # seconds between ServerStream replies: a stream stays open long enough to cancel, drain and scrape
 
 [[ -f $JAR ]] || { echo "observability: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(prometheus python3-grpcio python3-grpc-tools curl)   # prometheus brings promtool
-missing=()
-for deb in "${DEBS[@]}"; do
-    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing+=("$deb")
-done
-if ((${#missing[@]})); then
-    apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null \
-        || { echo "observability: apt-get install ${missing[*]} failed" >&2; exit 1; }
-fi
+install_debs "${DEBS[@]}"
 # Debian's package starts its own server on 9090; this suite runs its own.
 systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 if [[ ! -f $ZIPKIN_JAR ]]; then
@@ -37,17 +32,6 @@ if [[ ! -f $ZIPKIN_JAR ]]; then
         || { echo "observability: fetching zipkin-server failed" >&2; exit 1; }
 fi
 
-# --- Processes and clean-up -----------------------------------------------------------------------
-WORK=$(mktemp -d)
-pids=()
-stop_all() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-    rm -rf "$WORK"
-}
-trap stop_all EXIT
-
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() {   # wait_for SECONDS COMMAND...: until the command succeeds
     local until=$((SECONDS + $1))
     shift
@@ -91,20 +75,6 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
 pids+=($!)
 
 # --- Checks ---------------------------------------------------------------------------------------
-passed=0
-failed=0
-check() {   # check NAME COMMAND...: one counted check; its output is shown only when it fails
-    local name=$1 log=$WORK/check.log from=$SECONDS
-    shift
-    if "$@" >"$log" 2>&1; then
-        passed=$((passed + 1))
-        echo "PASS $name ($((SECONDS - from)) s)"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name ($((SECONDS - from)) s)"
-        sed 's/^/    /' "$log"
-    fi
-}
 finish() {
     echo "observability: took $((SECONDS - started)) s"
     echo "observability: $passed passed, $failed failed"

@@ -19,36 +19,19 @@ JAR=target/grpc-patterns.jar
 AUTHSERVER=$HERE/authserver/target/test-authorization-server.jar
 PY=/usr/bin/python3            # Debian's, where apt puts grpcio
 export PYTHONDONTWRITEBYTECODE=1
+SUITE=security
+source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 
 [[ -f $JAR ]] || { echo "security: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(python3-grpcio python3-grpc-tools curl)
 command -v npm >/dev/null || DEBS+=(nodejs npm)
-missing=()
-for deb in "${DEBS[@]}"; do
-    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing+=("$deb")
-done
-if ((${#missing[@]})); then
-    apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null \
-        || { echo "security: apt-get install ${missing[*]} failed" >&2; exit 1; }
-fi
+install_debs "${DEBS[@]}"
 (cd $INTEROP/node && npm install --no-save --no-audit --no-fund --loglevel=error) \
     || { echo "security: npm install failed" >&2; exit 1; }
 ./mvnw -q -B -ntp -f $HERE/authserver/pom.xml package -DskipTests \
     || { echo "security: building the authorization server failed" >&2; exit 1; }
-
-# --- Processes and clean-up -----------------------------------------------------------------------
-WORK=$(mktemp -d)
-pids=()
-stop_all() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-    rm -rf "$WORK"
-}
-trap stop_all EXIT
-
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 GEN=$WORK/gen
 mkdir -p "$GEN"
@@ -56,26 +39,6 @@ $PY -m grpc_tools.protoc -I src/main/proto --python_out="$GEN" --grpc_python_out
     grpcpatterns/v1/greeter.proto grpcpatterns/v1/chat.proto || { echo "security: protoc failed" >&2; exit 1; }
 export PYTHONPATH=$GEN
 
-passed=0
-failed=0
-check() {   # check NAME COMMAND...: one counted check; its output is shown only when it fails
-    local name=$1 log=$WORK/check.log from=$SECONDS
-    shift
-    if "$@" >"$log" 2>&1; then
-        passed=$((passed + 1))
-        echo "PASS $name ($((SECONDS - from)) s)"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name ($((SECONDS - from)) s)"
-        sed 's/^/    /' "$log"
-    fi
-}
-prints() {   # prints EXPECTED_FILE COMMAND...: the command succeeds and prints exactly the file's text
-    local expected=$1 out=$WORK/out
-    shift
-    "$@" >"$out" || { echo "exit code $?"; cat "$out"; return 1; }
-    diff -u "$expected" "$out"
-}
 refused() {   # refused CODE COMMAND...: the command fails, and what it printed names CODE and the short description
     local code=$1 out=$WORK/out
     shift
