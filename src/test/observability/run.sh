@@ -53,7 +53,7 @@ GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 export GRPC_PORT
 java -jar $JAR --grpc.server.port=$GRPC_PORT --server.port=$HTTP_PORT \
-    --management.tracing.sampling.probability=1.0 \
+    --management.tracing.enabled=true --management.tracing.sampling.probability=1.0 \
     --management.zipkin.tracing.export.enabled=true --management.zipkin.tracing.endpoint=$ZIPKIN/api/v2/spans \
     --chat.server-stream.interval=${INTERVAL}s --demo.chat-pause=200ms --grpc.server.shutdown-grace-period=2s \
     >"$WORK/jar.log" 2>&1 &

@@ -50,8 +50,10 @@ public final class TracingCost {
         List<String> variants = List.of("off", "sampling 0.1 (default)", "sampling 1.0");
         List<List<String>> variantArgs = List.of(
                 List.of("--management.tracing.enabled=false"),
-                List.of("--management.zipkin.tracing.export.enabled=true", "--management.zipkin.tracing.endpoint=" + endpoint),
-                List.of("--management.zipkin.tracing.export.enabled=true", "--management.zipkin.tracing.endpoint=" + endpoint,
+                List.of("--management.tracing.enabled=true", "--management.zipkin.tracing.export.enabled=true",
+                        "--management.zipkin.tracing.endpoint=" + endpoint),
+                List.of("--management.tracing.enabled=true", "--management.zipkin.tracing.export.enabled=true",
+                        "--management.zipkin.tracing.endpoint=" + endpoint,
                         "--management.tracing.sampling.probability=1.0"));
         List<ServerProcess> servers = new ArrayList<>();
         List<LoadGenerator> loads = new ArrayList<>();

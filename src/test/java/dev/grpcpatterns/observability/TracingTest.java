@@ -61,6 +61,7 @@ import org.springframework.test.context.ContextConfiguration;
         "demo.chat-pause=0s",
         "demo.deadline=10s",
         "chat.server-stream.interval=50ms",
+        "management.tracing.enabled=true",
         "management.tracing.sampling.probability=1.0"
 })
 @ContextConfiguration(initializers = TracingTest.TwoAddressesOfOwnPort.class)
