@@ -1,6 +1,7 @@
 package dev.grpcpatterns.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
@@ -15,6 +16,7 @@ import io.grpc.ServerInterceptor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -102,9 +104,11 @@ class TracingTest {
         String before = scrape(false);
         String traceId = inTrace(() -> greeter.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .sayHello(HelloRequest.newBuilder().setName("once").build()));
-        String after = scrape(false);
-
         assertThat(traceId).matches("[0-9a-f]{32}");
+        // The server records a call when its close listener runs, which may be just after the client has its reply.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(count(scrape(false), "SayHello", "OK") - count(before, "SayHello", "OK")).isEqualTo(1));
+        String after = scrape(false);
         assertThat(count(after, "SayHello", "OK") - count(before, "SayHello", "OK")).isEqualTo(1);
         // Neither the server's nor the client's observation adds meters of its own (timers, event counters).
         assertThat(after.lines()).noneMatch(line -> line.startsWith("grpc_") && line.contains("rpc_method="));
