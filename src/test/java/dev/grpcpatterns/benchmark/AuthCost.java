@@ -46,7 +46,7 @@ public final class AuthCost {
         LoadGenerator.Shape shape = new LoadGenerator.Shape(Integer.getInteger("bench.channels", 2),
                 Integer.getInteger("bench.outstanding", 16), Integer.getInteger("bench.client-stream-messages", 100),
                 Integer.getInteger("bench.chat-messages", 1000), Integer.getInteger("bench.chat-window", 8));
-        Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 5));
+        Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 10));
         Duration round = Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3));
         int rounds = Integer.getInteger("bench.rounds", 5);
 
@@ -125,11 +125,7 @@ public final class AuthCost {
     private static ServerProcess start(List<String> jvmArgs, String jar, List<String> args, Path log,
             ClientInterceptor... interceptors) throws Exception {
         int port = AppProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jar, "--demo.enabled=false", "--grpc.server.port=" + port,
-                "--server.port=" + AppProcess.freePort()));
-        command.addAll(args);
+        List<String> command = ServiceCommand.of(jvmArgs, List.of("-jar", jar), port, args);
         return ServerProcess.start(command, Map.of("MALLOC_ARENA_MAX", "2"), port, log, interceptors);
     }
 }

@@ -82,7 +82,7 @@ public final class Benchmark {
         System.out.println(machine);
 
         Path jar = Path.of(setting("bench.jar"));
-        TrainedLaunch trained = TrainedLaunch.prepare(java(), jar, out.resolve("app"), jvmArgs);
+        TrainedLaunch trained = TrainedLaunch.prepare(ServiceCommand.java(), jar, out.resolve("app"), jvmArgs);
         Server plainJar = new Server("service-jar", serviceCommand(jvmArgs, List.of("-jar", jar.toString())), Map.of());
         Map<String, Server> known = Map.of(
                 Report.SERVICE, new Server(Report.SERVICE, serviceCommand(jvmArgs, trained.javaArgs()), Map.of()),
@@ -294,21 +294,12 @@ public final class Benchmark {
     }
 
     private static Function<Integer, List<String>> serviceCommand(List<String> jvmArgs, List<String> launch) {
-        return port -> {
-            List<String> command = new ArrayList<>(List.of(java()));
-            command.addAll(jvmArgs);
-            command.addAll(launch);
-            command.addAll(List.of("--demo.enabled=false", "--chat.server-stream.interval=0",
-                    "--logging.level.dev.grpcpatterns.chat.messages=OFF",
-                    "--grpc.server.port=" + port, "--server.port=" + AppProcess.freePort()));
-            command.addAll(words(setting("bench.service-args")));
-            return command;
-        };
+        return port -> ServiceCommand.of(jvmArgs, launch, port, words(setting("bench.service-args")));
     }
 
     private static Function<Integer, List<String>> baselineCommand(List<String> jvmArgs, String variant) {
         return port -> {
-            List<String> command = new ArrayList<>(List.of(java()));
+            List<String> command = new ArrayList<>(List.of(ServiceCommand.java()));
             command.addAll(jvmArgs);
             command.addAll(List.of("-Dbaseline=" + variant, "-cp", System.getProperty("java.class.path"),
                     BaselineServer.class.getName(), Integer.toString(port)));
@@ -318,7 +309,7 @@ public final class Benchmark {
 
     private static Function<Integer, List<String>> springGrpcCommand(List<String> jvmArgs, Path peers) {
         return port -> {
-            List<String> command = new ArrayList<>(List.of(java()));
+            List<String> command = new ArrayList<>(List.of(ServiceCommand.java()));
             command.addAll(jvmArgs);
             command.addAll(List.of("-jar", peers.resolve("spring-grpc.jar").toString(),
                     "--spring.grpc.server.port=" + port, "--server.port=" + AppProcess.freePort()));
@@ -331,10 +322,6 @@ public final class Benchmark {
                 String.join(" ", jvmArgs), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
                 System.getProperty("os.name"), Files.readString(Path.of("/proc/loadavg")).trim());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static List<String> words(String text) {

@@ -31,7 +31,7 @@ public final class TracingCost {
         Files.createDirectories(out);
         List<String> jvmArgs = List.of(System.getProperty("bench.server-jvm-args",
                 "-XX:+UseSerialGC -Xmx64m -XX:TrimNativeHeapInterval=5000").trim().split("\\s+"));
-        Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 5));
+        Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 10));
         Duration round = Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3));
         int rounds = Integer.getInteger("bench.rounds", 5);
         LoadGenerator.Shape shape = new LoadGenerator.Shape(Integer.getInteger("bench.channels", 2),
@@ -61,11 +61,9 @@ public final class TracingCost {
         try {
             for (int v = 0; v < variants.size(); v++) {
                 int port = AppProcess.freePort();
-                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                command.addAll(jvmArgs);
-                command.addAll(List.of("-jar", System.getProperty("bench.jar", "target/grpc-patterns.jar"),
-                        "--demo.enabled=false", "--grpc.server.port=" + port, "--server.port=" + AppProcess.freePort()));
-                command.addAll(variantArgs.get(v));
+                List<String> command = ServiceCommand.of(jvmArgs,
+                        List.of("-jar", System.getProperty("bench.jar", "target/grpc-patterns.jar")), port,
+                        variantArgs.get(v));
                 servers.add(ServerProcess.start(command, Map.of("MALLOC_ARENA_MAX", "2"), port,
                         out.resolve("tracing-" + v + ".log")));
                 loads.add(new LoadGenerator(port, shape));

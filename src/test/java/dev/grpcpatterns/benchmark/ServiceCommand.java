@@ -1,0 +1,33 @@
+package dev.grpcpatterns.benchmark;
+
+import dev.grpcpatterns.support.AppProcess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged service as every benchmark starts it: no demo, no pacing, and no log line per Chat message
+ * (the default profile writes one, and a benchmark would measure Logback instead of the service).
+ */
+final class ServiceCommand {
+
+    private ServiceCommand() {
+    }
+
+    /** {@code launch} is how the jar is run ({@code -jar <jar>}, or the image's AOT launch); {@code args} come last. */
+    static List<String> of(List<String> jvmArgs, List<String> launch, int grpcPort, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmArgs);
+        command.addAll(launch);
+        command.addAll(List.of("--demo.enabled=false", "--chat.server-stream.interval=0",
+                "--logging.level.dev.grpcpatterns.chat.messages=OFF",
+                "--grpc.server.port=" + grpcPort, "--server.port=" + AppProcess.freePort()));
+        command.addAll(args);
+        return command;
+    }
+
+    /** The JVM running the benchmark: the one it measures with, too. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
