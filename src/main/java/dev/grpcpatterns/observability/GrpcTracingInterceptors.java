@@ -1,7 +1,6 @@
 package dev.grpcpatterns.observability;
 
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
-import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
 import io.micrometer.observation.ObservationRegistry;
 import net.devh.boot.grpc.client.interceptor.GrpcGlobalClientInterceptor;
 import net.devh.boot.grpc.common.util.InterceptorOrder;
@@ -12,8 +11,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * A span per gRPC call: micrometer's own Observation interceptors, registered here rather than by net.devh
- * ({@code management.tracing.grpc.enabled} stays false), for two reasons.
+ * A span per gRPC call: an Observation per call on both sides, registered here rather than by net.devh
+ * ({@code management.tracing.grpc.enabled} stays false). The server's is {@link ObservedServerCalls} (micrometer's
+ * interceptor without its per-message events), the client's micrometer's own. Registered here for two reasons.
  * <ul>
  *   <li>Order. net.devh puts the server interceptor at 2501, inside its metric interceptor (2500), whose listener
  *   records the call's duration before the span is in scope: no exemplar could ever name the trace. One step
@@ -33,8 +33,8 @@ class GrpcTracingInterceptors {
     @Bean
     @GrpcGlobalServerInterceptor
     @Order(SERVER_ORDER)
-    ObservationGrpcServerInterceptor observationGrpcServerInterceptor(ObservationRegistry registry) {
-        return new ObservationGrpcServerInterceptor(registry);
+    ObservedServerCalls observedServerCalls(ObservationRegistry registry) {
+        return new ObservedServerCalls(registry);
     }
 
     @Bean

@@ -1,0 +1,184 @@
+package dev.grpcpatterns.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In-process, no Spring: what {@link ObservedServerCalls} tells the observation handlers (which Boot's tracing
+ * turns into the span). One observation per call, named by the full method, with the message counts and status when
+ * the call ends, completed or cancelled, and no per-message events; the service's code runs in its scope.
+ */
+class ObservedServerCallsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<GrpcServerObservationContext> stopped = new CopyOnWriteArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<Boolean> inScope = new CopyOnWriteArrayList<>();
+    private final ObservationRegistry registry = ObservationRegistry.create();
+    private Server server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry.observationConfig().observationHandler(new ObservationHandler<GrpcServerObservationContext>() {
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof GrpcServerObservationContext;
+            }
+
+            @Override
+            public void onEvent(Observation.Event event, GrpcServerObservationContext context) {
+                events.add(event.getName());
+            }
+
+            @Override
+            public void onStop(GrpcServerObservationContext context) {
+                stopped.add(context);
+            }
+        });
+        // Chat echoes each message; the message "wait" is held until the client cancels.
+        ChatServiceGrpc.ChatServiceImplBase service = new ChatServiceGrpc.ChatServiceImplBase() {
+            @Override
+            public StreamObserver<ChatMessage> chat(StreamObserver<ChatMessage> responses) {
+                return new StreamObserver<>() {
+                    @Override
+                    public void onNext(ChatMessage message) {
+                        inScope.add(registry.getCurrentObservation() != null);
+                        if (!message.getMessageText().equals("wait")) {
+                            responses.onNext(message);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable cancelled) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        responses.onCompleted();
+                    }
+                };
+            }
+        };
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name)
+                .addService(ServerInterceptors.intercept(service, new ObservedServerCalls(registry)))
+                .build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCompletedChatEndsItsObservationWithItsCountsAndStatus() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(new StreamObserver<>() {
+            @Override
+            public void onNext(ChatMessage reply) {
+            }
+
+            @Override
+            public void onError(Throwable error) {
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        for (String text : List.of("a", "b", "c")) {
+            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
+        }
+        requests.onCompleted();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+
+        GrpcServerObservationContext context = theOnlyStopped();
+        assertThat(context.getContextualName()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
+        assertThat(context.getStatusCode()).isEqualTo(Status.Code.OK);
+        assertThat(tag(context, ObservedServerCalls.RECEIVED)).isEqualTo("3");
+        assertThat(tag(context, ObservedServerCalls.SENT)).isEqualTo("3");
+        assertThat(events).isEmpty();
+        assertThat(inScope).containsExactly(true, true, true);
+    }
+
+    @Test
+    void aCancelledChatEndsItsObservationAsCancelled() throws InterruptedException {
+        CountDownLatch ended = new CountDownLatch(1);
+        ClientCallStreamObserver<ChatMessage>[] call = new ClientCallStreamObserver[1];
+        StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(
+                new ClientResponseObserver<ChatMessage, ChatMessage>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ChatMessage> requestStream) {
+                        call[0] = requestStream;
+                    }
+
+                    @Override
+                    public void onNext(ChatMessage reply) {
+                        // The echo of "a" is in: the server has seen one message and sent one.
+                        call[0].onNext(ChatMessage.newBuilder().setMessageText("wait").build());
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        ended.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ChatMessage.newBuilder().setMessageText("a").build());
+        await().atMost(WAIT).until(() -> inScope.size() == 2);
+        call[0].cancel("client gone", null);
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+
+        GrpcServerObservationContext context = theOnlyStopped();
+        assertThat(context.getStatusCode()).isEqualTo(Status.Code.CANCELLED);
+        assertThat(context.isCancelled()).isTrue();
+        assertThat(tag(context, ObservedServerCalls.RECEIVED)).isEqualTo("2");
+        assertThat(tag(context, ObservedServerCalls.SENT)).isEqualTo("1");
+        assertThat(events).isEmpty();
+    }
+
+    private GrpcServerObservationContext theOnlyStopped() {
+        // The server ends the observation when its side of the call is over, which may be just after the client's.
+        await().atMost(WAIT).until(() -> !stopped.isEmpty());
+        assertThat(stopped).hasSize(1);
+        return stopped.get(0);
+    }
+
+    private static String tag(Observation.Context context, String key) {
+        KeyValue value = context.getHighCardinalityKeyValue(key);
+        return value == null ? null : value.getValue();
+    }
+}
