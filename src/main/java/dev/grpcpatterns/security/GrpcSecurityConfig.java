@@ -40,8 +40,10 @@ class GrpcSecurityConfig {
     AuthenticationManager grpcAuthenticationManager(ObjectProvider<JwtDecoder> jwtDecoder,
             GrpcSecurityProperties properties) {
         List<AuthenticationProvider> providers = new ArrayList<>();
-        jwtDecoder.ifAvailable(decoder -> providers.add(new JwtAuthenticationProvider(
-                properties.tokenCacheSize() == 0 ? decoder : new VerifiedTokenCache(decoder, properties.tokenCacheSize()))));
+        jwtDecoder.ifAvailable(decoder -> {
+            AuthenticationProvider jwt = new JwtAuthenticationProvider(decoder);
+            providers.add(properties.tokenCacheSize() == 0 ? jwt : new VerifiedTokenCache(jwt, properties.tokenCacheSize()));
+        });
         String[] authorities = properties.certificateAuthorities().toArray(String[]::new);
         providers.add(new X509CertificateAuthenticationProvider(
                 commonName -> User.withUsername(commonName).password("").authorities(authorities).build()));
