@@ -191,7 +191,10 @@ docker stop server >/dev/null
 stop_seconds=$((SECONDS - stop_start))
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' server)
 [[ $exit_code == 0 || $exit_code == 143 ]] || { docker logs server >&2; fail "exit code $exit_code after docker stop"; }
-docker logs server 2>&1 | grep -q 'Commencing graceful shutdown' || { docker logs server >&2; fail "no graceful shutdown in the log"; }
+# Read the whole log before searching it: grep -q would stop at the match, and under pipefail the SIGPIPE that
+# docker logs then gets (the log goes on after that line) fails the check at random.
+docker logs server >"$tmp/server.log" 2>&1
+grep -q 'Commencing graceful shutdown' "$tmp/server.log" || { cat "$tmp/server.log" >&2; fail "no graceful shutdown in the log"; }
 log "docker stop: exit $exit_code after ${stop_seconds}s, graceful shutdown logged"
 
 # --- report --------------------------------------------------------------------------------------------------
