@@ -62,7 +62,7 @@ final class AccessRules extends AbstractGrpcSecurityMetadataSource {
     }
 
     /** No attributes is a public call for Spring Security; anything else is one predicate the caller must pass. */
-    static Collection<ConfigAttribute> attributes(String access) {
+    private static Collection<ConfigAttribute> attributes(String access) {
         AccessPredicate predicate = switch (access) {
             case Access.PERMIT_ALL -> null;
             case Access.AUTHENTICATED -> AccessPredicate.authenticated();

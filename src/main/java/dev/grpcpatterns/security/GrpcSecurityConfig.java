@@ -42,7 +42,8 @@ class GrpcSecurityConfig {
         List<AuthenticationProvider> providers = new ArrayList<>();
         jwtDecoder.ifAvailable(decoder -> {
             AuthenticationProvider jwt = new JwtAuthenticationProvider(decoder);
-            providers.add(properties.tokenCacheSize() == 0 ? jwt : new VerifiedTokenCache(jwt, properties.tokenCacheSize()));
+            int cacheSize = properties.tokenCacheSize();
+            providers.add(cacheSize == 0 ? jwt : new VerifiedTokenCache(jwt, cacheSize));
         });
         String[] authorities = properties.certificateAuthorities().toArray(String[]::new);
         providers.add(new X509CertificateAuthenticationProvider(

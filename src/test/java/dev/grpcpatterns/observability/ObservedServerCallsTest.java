@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,18 +135,18 @@ class ObservedServerCallsTest {
     @Test
     void aCancelledChatEndsItsObservationAsCancelled() throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
-        ClientCallStreamObserver<ChatMessage>[] call = new ClientCallStreamObserver[1];
+        AtomicReference<ClientCallStreamObserver<ChatMessage>> call = new AtomicReference<>();
         StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(
                 new ClientResponseObserver<ChatMessage, ChatMessage>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<ChatMessage> requestStream) {
-                        call[0] = requestStream;
+                        call.set(requestStream);
                     }
 
                     @Override
                     public void onNext(ChatMessage reply) {
                         // The echo of "a" is in: the server has seen one message and sent one.
-                        call[0].onNext(ChatMessage.newBuilder().setMessageText("wait").build());
+                        call.get().onNext(ChatMessage.newBuilder().setMessageText("wait").build());
                     }
 
                     @Override
@@ -159,7 +160,7 @@ class ObservedServerCallsTest {
                 });
         requests.onNext(ChatMessage.newBuilder().setMessageText("a").build());
         await().atMost(WAIT).until(() -> inScope.size() == 2);
-        call[0].cancel("client gone", null);
+        call.get().cancel("client gone", null);
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
 
         GrpcServerObservationContext context = theOnlyStopped();
