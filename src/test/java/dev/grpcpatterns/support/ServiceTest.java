@@ -21,7 +21,9 @@ import org.springframework.test.context.ContextConfiguration;
         "demo.enabled=false",
         "demo.chat-pause=0s",
         "demo.deadline=10s",
-        "chat.server-stream.interval=100ms"
+        "chat.server-stream.interval=100ms",
+        // a fixed commit for /actuator/info: the build writes git.properties only from a git checkout
+        "spring.info.git.location=classpath:dev/grpcpatterns/operations/git.properties"
 })
 @ContextConfiguration(initializers = OwnGrpcPort.class)
 public @interface ServiceTest {
