@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
-import dev.grpcpatterns.operations.OpenCalls;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -65,7 +64,8 @@ class FlowControlTest {
     private final AtomicInteger notReadyAt = new AtomicInteger();
     /** Replies handed over while the service's last answer from {@code isReady()} was "no" (and no onReady since). */
     private final AtomicInteger sentWhileNotReady = new AtomicInteger();
-    private final OpenCalls activeCalls = new OpenCalls();
+    /** Calls the server started and has not yet seen end: completed, or cancelled (deadline, client, connection). */
+    private final AtomicInteger activeCalls = new AtomicInteger();
     private final PacingTimer pacing = new PacingTimer();
     private Server server;
     private ManagedChannel channel;
@@ -75,20 +75,20 @@ class FlowControlTest {
                 new ChatProperties.ServerStream(serverStreamMessages, interval),
                 new ChatProperties.ClientStream(10, 1000));
         server = NettyServerBuilder.forPort(0)
-                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), watchReadiness(),
-                        activeCalls))
+                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), watchCalls()))
                 .build()
                 .start();
         channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext()
                 .flowControlWindow(WINDOW).build();
     }
 
-    /** Counts what the service hands over and receives, and what it is told about readiness. */
-    private ServerInterceptor watchReadiness() {
+    /** Counts open calls, what the service hands over and receives, and what it is told about readiness. */
+    private ServerInterceptor watchCalls() {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
+                activeCalls.incrementAndGet();
                 AtomicBoolean toldNotReady = new AtomicBoolean();
                 ServerCall<Q, R> counted = new SimpleForwardingServerCall<>(call) {
                     @Override
@@ -122,6 +122,18 @@ class FlowControlTest {
                         toldNotReady.set(false);
                         super.onReady();
                     }
+
+                    @Override
+                    public void onComplete() {
+                        activeCalls.decrementAndGet();
+                        super.onComplete();
+                    }
+
+                    @Override
+                    public void onCancel() {
+                        activeCalls.decrementAndGet();
+                        super.onCancel();
+                    }
                 };
             }
         };
@@ -147,7 +159,7 @@ class FlowControlTest {
         call.request(Integer.MAX_VALUE);
         assertThat(replies.status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
         assertThat(replies.received.get()).isEqualTo(MANY);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
     }
 
     @Test
@@ -156,11 +168,11 @@ class FlowControlTest {
         RecordingListener replies = new RecordingListener();
         ClientCall<ChatMessage, ChatMessage> call = startServerStream(replies);
         int buffered = awaitStalled(stallsAt(ChatService.message(BIG)));
-        assertThat(activeCalls.count()).isEqualTo(1);
+        assertThat(activeCalls.get()).isEqualTo(1);
 
         call.cancel("client gone", null);
 
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         assertThat(handedToTransport.get()).isEqualTo(buffered);
         assertThat(replies.status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getCode())
                 .isEqualTo(Status.Code.CANCELLED);
@@ -186,7 +198,7 @@ class FlowControlTest {
         assertThat(receivedByService.get()).as("messages the service read").isEqualTo(answered);
 
         call.cancel("client gone", null);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         assertThat(handedToTransport.get()).isEqualTo(answered);
         assertThat(receivedByService.get()).isEqualTo(answered);
     }
@@ -207,7 +219,7 @@ class FlowControlTest {
         }
         assertThat(ended).isNotNull();
         assertThat(ended.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         awaitZero(pacing::pendingTicks);
 
         RecordingListener replies = new RecordingListener();
@@ -215,7 +227,7 @@ class FlowControlTest {
         call.request(3);
         awaitAtLeast(replies.received::get, 3);
         call.cancel("enough", null);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         awaitZero(pacing::pendingTicks);
         int sentAfterCancel = handedToTransport.get();
         assertThat(sentAfterCancel).isLessThan(BOUND);
