@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What tracing costs ({@link VariantCost}): the service with tracing off, at the default sampling (0.1) and at 1.0.
+ * What tracing costs ({@link VariantCost}): the service with tracing off, at the default sampling (0.1), at 1.0, and
+ * at 0 (what an unsampled call costs, alone).
  * The traced ones report their spans to Zipkin's API as the default does once
  * {@code management.zipkin.tracing.endpoint} is set: to a sink in this JVM that accepts and drops them, so encoding
  * and sending are paid for too.
@@ -42,7 +43,9 @@ public final class TracingCost {
                     new VariantCost.Variant("tracing off", List.of("--management.tracing.enabled=false")),
                     new VariantCost.Variant("tracing sampling 0.1 (default)", traced),
                     new VariantCost.Variant("tracing sampling 1.0", Stream.concat(traced.stream(),
-                            Stream.of("--management.tracing.sampling.probability=1.0")).toList())));
+                            Stream.of("--management.tracing.sampling.probability=1.0")).toList()),
+                    new VariantCost.Variant("tracing sampling 0 (every call unsampled)", Stream.concat(
+                            traced.stream(), Stream.of("--management.tracing.sampling.probability=0")).toList())));
             String before = System.getProperty("bench.before-jar");
             if (before != null) {
                 variants.add(new VariantCost.Variant("before: tracing sampling 0.1", before, traced));
