@@ -146,26 +146,7 @@ class ObservedServerCallsTest {
 
     @Test
     void aCompletedChatEndsItsObservationWithItsCountsAndStatus() throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage reply) {
-            }
-
-            @Override
-            public void onError(Throwable error) {
-            }
-
-            @Override
-            public void onCompleted() {
-                done.countDown();
-            }
-        });
-        for (String text : List.of("a", "b", "c")) {
-            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
-        }
-        requests.onCompleted();
-        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        chat(ChatServiceGrpc.newStub(channel), "a", "b", "c");
 
         GrpcServerObservationContext context = theOnlyStopped();
         assertThat(context.getContextualName()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
@@ -262,8 +243,8 @@ class ObservedServerCallsTest {
         return ChatServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
-    /** One Chat of one message, completed; returns when the client has the server's completion. */
-    private static void chat(ChatServiceGrpc.ChatServiceStub stub, String text) throws InterruptedException {
+    /** One Chat of {@code texts}, completed; returns when the client has the server's completion. */
+    private static void chat(ChatServiceGrpc.ChatServiceStub stub, String... texts) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         StreamObserver<ChatMessage> requests = stub.chat(new StreamObserver<>() {
             @Override
@@ -279,7 +260,9 @@ class ObservedServerCallsTest {
                 done.countDown();
             }
         });
-        requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
+        for (String text : texts) {
+            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
+        }
         requests.onCompleted();
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     }
