@@ -73,7 +73,7 @@ class FlowControlTest {
     private void start(List<String> serverStreamMessages, Duration interval) throws Exception {
         ChatProperties properties = new ChatProperties(
                 new ChatProperties.ServerStream(serverStreamMessages, interval),
-                new ChatProperties.ClientStream(10, 1000));
+                new ChatProperties.ClientStream(10, 1000), new ChatProperties.MessageLog(20));
         server = NettyServerBuilder.forPort(0)
                 .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), watchCalls()))
                 .build()
