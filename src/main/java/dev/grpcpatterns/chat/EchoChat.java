@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * All callbacks of one call run serialized by grpc-java, so no lock is needed.
  *
  * <p>Like the article's server it tells of every message, as {@code Client Message: <text>} at INFO under the logger
- * {@value #MESSAGES_LOGGER}, a logger of its own so that it can be switched off alone (the prod profile does).
+ * {@value #MESSAGES_LOGGER}, a logger of its own so that it can be switched off alone (the prod profile does). The
+ * text is the caller's: it goes in cut and escaped ({@link LoggedText}).
  */
 final class EchoChat implements StreamObserver<ChatMessage> {
 
@@ -37,8 +38,10 @@ final class EchoChat implements StreamObserver<ChatMessage> {
 
     @Override
     public void onNext(ChatMessage message) {
-        // Parameterized: with the logger off, no line is built (one level check per message).
-        messages.info("Client Message: {}", message.getMessageText());
+        // With the logger off, nothing is built or escaped (one level check per message).
+        if (messages.isInfoEnabled()) {
+            messages.info("Client Message: {}", LoggedText.of(message.getMessageText()));
+        }
         responses.onNext(ChatService.message(PREFIX + message.getMessageText()));
         waitingForReady = true;
         readNextWhenReady();
