@@ -90,7 +90,7 @@ class ChatServiceTest {
         requests.onCompleted();
         assertThat(events.next(WAIT)).isSameAs(Status.OK);
 
-        assertThat(output.getOut().lines().filter(line -> line.contains(EchoChat.MESSAGES_LOGGER)))
+        assertThat(output.getOut().lines().filter(line -> line.contains(ChatMessageLog.LOGGER)))
                 .hasSize(2)
                 .allSatisfy(line -> assertThat(line).contains(" INFO "))
                 .satisfiesExactly(
@@ -114,7 +114,7 @@ class ChatServiceTest {
         assertThat(events.next(WAIT)).isSameAs(Status.OK);
 
         assertThat(output.getOut().lines()).noneMatch(line -> line.contains("forged") && !line.contains("Client"));
-        assertThat(output.getOut().lines().filter(line -> line.contains(EchoChat.MESSAGES_LOGGER)))
+        assertThat(output.getOut().lines().filter(line -> line.contains(ChatMessageLog.LOGGER)))
                 .satisfiesExactly(
                         line -> assertThat(line).endsWith(": Client Message: hi\\r\\n2026-01-01T00:00:00.000Z ERROR 1 "
                                 + "--- [grpc-patterns] [main] x : forged\\u202e\\\\n"),
