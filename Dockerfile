@@ -20,10 +20,16 @@ COPY --from=layers /layers/extracted/dependencies/ ./
 COPY --from=layers /layers/extracted/spring-boot-loader/ ./
 COPY --from=layers /layers/extracted/snapshot-dependencies/ ./
 COPY --from=layers /layers/extracted/application/ ./
+# Safe without settings: the image runs the prod profile (health status and prometheus only over HTTP, no gRPC
+# reflection, no demo, JSON logs), which refuses to start until callers need an identity (JWT issuer and audience,
+# or client certificates) or identity.open-on-purpose=true says the gRPC port is open on purpose (docs/docker.md).
+# --spring.profiles.active=... on `docker run` replaces it (the client profile, say).
+ENV SPRING_PROFILES_ACTIVE=prod
 # AOT cache (JDK 25, JEPs 483/514/515): one training run records the classes loaded and linked and the methods'
 # profiles; every start maps them instead of loading, linking and profiling again. The workload is the service's own
-# self-test: it serves, calls all four patterns over its own ports and exits 0 (1 if a flow failed, which fails the
-# build). The cache is only valid for this JVM and these exact jars, hence built here, after the last COPY. Its rules:
+# self-test, in the prod profile the image runs, asked to be open and to run the demo: it serves, calls all four
+# patterns over its own ports and exits 0 (1 if a flow failed, which fails the build). The cache is only valid for
+# this JVM and these exact jars, hence built here, after the last COPY. Its rules:
 # - --enable-native-access must be the ENTRYPOINT's (it is part of the archived module graph; a mismatch makes the
 #   cache unusable); --sun-misc-unsafe-memory-access need not be, but keeps the training as quiet as the service.
 # - The GC need not match: a cache trained with G1 (docker build has no memory limit) loads its heap objects under
@@ -32,8 +38,9 @@ COPY --from=layers /layers/extracted/application/ ./
 #   (MaxRAMPercentage=75 over 32 GiB of heap) would turn them off at run time and the JVM would start without the cache.
 # - The training leaves Tomcat's empty temp directories and the perf-data directory in /tmp: not for the image.
 RUN java -Xmx512m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        -XX:AOTCacheOutput=grpc-patterns.aot -jar grpc-patterns.jar --demo.exit-when-done=true --demo.chat-pause=0s \
-        --chat.server-stream.interval=0s --grpc.server.port=0 --server.port=0 \
+        -XX:AOTCacheOutput=grpc-patterns.aot -jar grpc-patterns.jar --identity.open-on-purpose=true \
+        --demo.enabled=true --demo.exit-when-done=true --demo.chat-pause=0s --chat.server-stream.interval=0s \
+        --grpc.server.port=0 --server.port=0 \
  && rm -rf /tmp/tomcat.* /tmp/hsperfdata_root
 
 # glibc gives every thread that mallocs an arena of its own, up to 8 per core, and freed memory stays scattered over

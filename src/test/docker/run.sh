@@ -101,11 +101,28 @@ leftovers=$(docker run --rm --entrypoint ls "$image" -A /tmp)
 [[ -z $leftovers ]] || fail "the image's /tmp is not empty: $leftovers"
 log "image runs Java $java_version; /tmp is empty"
 
+# --- a plain run: nothing of the development profile, and no open gRPC port --------------------------------------
+# No settings at all: the image's prod profile finds no caller identity and refuses to start, saying so in one
+# failure report (one JSON line) that names the keys; nothing was ever served.
+plain_status=0
+timeout 300 docker run --name plain --memory 512m "$image" >"$tmp/plain.log" 2>&1 || plain_status=$?
+((plain_status != 0)) || { cat "$tmp/plain.log" >&2; fail "a plain docker run started with no caller identity"; }
+[[ $(grep -c 'APPLICATION FAILED TO START' "$tmp/plain.log") == 1 ]] \
+    || { cat "$tmp/plain.log" >&2; fail "a plain run: not exactly one failure report"; }
+grep 'APPLICATION FAILED TO START' "$tmp/plain.log" | grep -q 'needs callers with an identity.*issuer-uri.*identity.open-on-purpose=true' \
+    || { cat "$tmp/plain.log" >&2; fail "a plain run's failure report does not say what to set"; }
+! grep -q 'Started GrpcPatternsApplication\|gRPC Server started\|Demo finished' "$tmp/plain.log" \
+    || fail "a plain run served something"
+! grep -q $'\tat \|\\\\tat ' "$tmp/plain.log" || { cat "$tmp/plain.log" >&2; fail "a plain run printed a stack trace"; }
+docker rm plain >/dev/null
+log "plain docker run: exit $plain_status, one failure report naming the identity settings, nothing served"
+
 # --- the server container ------------------------------------------------------------------------------------
+# Asked for one thing only, a gRPC port open on purpose: it says so in one line and is otherwise the prod profile.
 docker network create grpc-patterns-test >/dev/null
 run_start=$(date +%s.%N)
 docker run -d --name server --network grpc-patterns-test --memory 512m \
-    -p 127.0.0.1::50051 -p 127.0.0.1::8080 "$image" --demo.chat-pause=0s >/dev/null
+    -p 127.0.0.1::50051 -p 127.0.0.1::8080 "$image" --identity.open-on-purpose=true >/dev/null
 grpc_port=$(docker port server 50051/tcp | head -n1 | sed 's/.*://')
 http_port=$(docker port server 8080/tcp | head -n1 | sed 's/.*://')
 log "server published on 127.0.0.1:$grpc_port (gRPC) and 127.0.0.1:$http_port (HTTP)"
@@ -139,15 +156,33 @@ health_json=$(in_netns curl -fsS "http://127.0.0.1:$http_port/actuator/health")
 [[ $health_json == '{"status":"UP"'* ]] || fail "/actuator/health is not UP: $health_json"
 log "/actuator/health: ${health_json:0:60}..."
 
-# The heap follows the container's 512 MiB limit (MaxRAMPercentage=75), not the machine's memory.
-heap_json=$(in_netns curl -fsS "http://127.0.0.1:$http_port/actuator/metrics/jvm.memory.max?tag=area:heap")
-heap_mib=$(sed -E 's/.*"statistic":"VALUE","value":([0-9.E+]+).*/\1/' <<<"$heap_json" \
-           | awk '{printf "%d", $1 / 1048576}')
+# Nothing of the development profile: health without details, no info, metrics, env; no gRPC reflection (v1alpha or
+# v1: a bare gRPC request over HTTP/2 gets UNIMPLEMENTED); no demo; and the one line that says the port is open.
+[[ $health_json != *'"components"'* ]] || fail "/actuator/health shows details: $health_json"
+for endpoint in info metrics env beans loggers; do
+    code=$(in_netns curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/actuator/$endpoint")
+    [[ $code == 404 ]] || fail "/actuator/$endpoint answers $code, not 404"
+done
+printf '\0\0\0\0\0' >"$tmp/empty.grpc"   # one gRPC message frame: uncompressed, zero bytes
+for reflection in grpc.reflection.v1alpha.ServerReflection grpc.reflection.v1.ServerReflection; do
+    in_netns curl -s -i --http2-prior-knowledge -X POST -H 'content-type: application/grpc' -H 'te: trailers' \
+        --data-binary @"$tmp/empty.grpc" "http://127.0.0.1:$grpc_port/$reflection/ServerReflectionInfo" >"$tmp/reflection.out"
+    grep -qi '^grpc-status: 12' "$tmp/reflection.out" || { cat "$tmp/reflection.out" >&2; fail "$reflection answers"; }
+done
+docker logs server >"$tmp/server-start.log" 2>&1
+[[ $(grep -c 'gRPC port open on purpose (identity.open-on-purpose=true)' "$tmp/server-start.log") == 1 ]] \
+    || fail "no single line saying the gRPC port is open on purpose"
+log "prod as the image's default: health without details, no info/metrics/env, no reflection, one line for the open port"
+
+# The heap follows the container's 512 MiB limit (MaxRAMPercentage=75), not the machine's memory: the heap pools'
+# maxima (prometheus, the one metrics endpoint prod exposes; a pool without a maximum says -1).
+heap_mib=$(in_netns curl -fsS "http://127.0.0.1:$http_port/actuator/prometheus" \
+           | awk '/^jvm_memory_max_bytes\{area="heap"/ && $NF > 0 {sum += $NF} END {printf "%d", sum / 1048576}')
 ((heap_mib > 256 && heap_mib <= 384)) || fail "max heap ${heap_mib} MiB is not 75% of the 512 MiB limit"
 log "max heap ${heap_mib} MiB under a 512 MiB limit"
 
 # All four RPCs over the published gRPC port: the jar's client profile exits 0 only if every flow succeeded.
-client_args=(--spring.profiles.active=client --demo.chat-pause=0s)
+client_args=(--spring.profiles.active=client --demo.chat-pause=0s)   # the client profile replaces the image's prod
 in_netns timeout 300 java -jar "$jar" "${client_args[@]}" \
     --grpc.client.demo.address="static://127.0.0.1:$grpc_port" >"$tmp/host-client.log" 2>&1 \
     || { cat "$tmp/host-client.log" >&2; fail "the four RPCs from the host"; }
@@ -164,7 +199,7 @@ log "client container: All four patterns answered"
 # The AOT cache is usable by the image's own JVM and flags (-XX:AOTMode=on refuses to start otherwise), in a
 # 256 MiB container, where the JVM picks SerialGC although the cache was trained with G1: its heap objects load too.
 docker run --rm --memory 256m -e JAVA_TOOL_OPTIONS='-XX:AOTMode=on -Xlog:aot -Xlog:gc -Dspring.context.exit=onRefresh' \
-    "$image" >"$tmp/aot.log" 2>&1 || { cat "$tmp/aot.log" >&2; fail "the AOT cache is not usable"; }
+    "$image" --identity.open-on-purpose=true >"$tmp/aot.log" 2>&1 || { cat "$tmp/aot.log" >&2; fail "the AOT cache is not usable"; }
 grep -q 'Using Serial' "$tmp/aot.log" || fail "no SerialGC in a 256 MiB container: $(grep -m1 'Using' "$tmp/aot.log")"
 grep -Eq 'Loaded heap +region' "$tmp/aot.log" || fail "the AOT cache's heap objects were not loaded under SerialGC"
 log "AOT cache maps with -XX:AOTMode=on, its heap objects load under SerialGC"
@@ -176,7 +211,7 @@ log "AOT cache maps with -XX:AOTMode=on, its heap objects load under SerialGC"
     || fail "unexpected HEALTHCHECK form"
 check=$(docker inspect -f '{{index .Config.Healthcheck.Test 3}}' "$image")   # CMD bash -c SCRIPT
 docker run -d --name no-readiness --memory 512m -p 127.0.0.1::8080 "$image" \
-    --management.endpoints.web.base-path=/elsewhere --demo.enabled=false >/dev/null
+    --management.endpoints.web.base-path=/elsewhere --identity.open-on-purpose=true >/dev/null
 probe_port=$(docker port no-readiness 8080/tcp | head -n1 | sed 's/.*://')
 wait_for 180 "HTTP of the no-readiness container" in_netns curl -fs -o /dev/null "http://127.0.0.1:$probe_port/elsewhere/health/readiness"
 [[ $(in_netns curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$probe_port/actuator/health/readiness") == 404 ]] \
@@ -196,6 +231,8 @@ exit_code=$(docker inspect -f '{{.State.ExitCode}}' server)
 # docker logs then gets (the log goes on after that line) fails the check at random.
 docker logs server >"$tmp/server.log" 2>&1
 grep -q 'Commencing graceful shutdown' "$tmp/server.log" || { cat "$tmp/server.log" >&2; fail "no graceful shutdown in the log"; }
+# The demo never ran in the server (its runner logs every line it prints under its own name).
+! grep -q 'dev.grpcpatterns.demo.DemoRunner' "$tmp/server.log" || fail "the demo ran in the image"
 log "docker stop: exit $exit_code after ${stop_seconds}s, graceful shutdown logged"
 
 # --- report --------------------------------------------------------------------------------------------------

@@ -200,17 +200,21 @@ check("the client Job balances over the headless Service with dns:///", () => {
   if (!args.includes("--spring.profiles.active=client")) return "not the client profile";
   if (!args.includes(target)) return `no ${target}`;
 });
-check("the prod pods need callers with an identity (or say they are open on purpose), the client Job has a token", () => {
+check("the prod pods need callers with an identity (or say they are open on purpose), JWTs of their audience only, the client Job has a token", () => {
   const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
   const jwt = ["SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWKSETURI"]
     .some((name) => env[name]);
   if (!jwt && env.IDENTITY_OPENONPURPOSE !== "true") return "the prod profile would refuse to start: no issuer, no JWK set";
   if (!jwt) return;
+  if (!env.SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES) return "the prod profile would refuse to start: JWTs without an audience";
   const [job] = find("Job");
   const jobEnv = new Set((job?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => e.name));
   const needed = ["CLIENTID", "CLIENTSECRET", "AUTHORIZATIONGRANTTYPE"]
     .map((key) => `SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_DEMO_${key}`).filter((name) => !jobEnv.has(name));
   if (needed.length) return `the client Job lacks ${needed}`;
+  const jobValues = Object.fromEntries((job?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
+  if (jobValues.GRPC_CLIENT_DEMO_NEGOTIATIONTYPE !== "TLS" && jobValues.DEMO_TOKENOVERPLAINTEXT !== "true")
+    return "the client Job would not send its token: plaintext channel without DEMO_TOKENOVERPLAINTEXT=true";
 });
 check("kustomization.yaml lists every service manifest", () => {
   const [kustomization] = objects.filter((o) => o.file === "kustomization.yaml").map((o) => o.doc);

@@ -6,7 +6,8 @@
 #    output; without one: UNAUTHENTICATED "Authentication failed";
 #  - the Node (grpc-js) client of the interop suite with a token; without one: UNAUTHENTICATED;
 #  - a token without scope chat: SayHello answers, ServerStream is PERMISSION_DENIED;
-#  - the jar's client profile, fetching its own token (client credentials), exits 0.
+#  - the jar's client profile, fetching its own token (client credentials), exits 0 when told it may send it over
+#    this plaintext port (demo.token-over-plaintext); without that it sends none and exits 1, saying why.
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian and npm packages.
 # Closes with "security: N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
@@ -109,12 +110,21 @@ registration=(--spring.security.oauth2.client.registration.demo.client-id=chat-c
     --spring.security.oauth2.client.registration.demo.scope=chat
     --spring.security.oauth2.client.registration.demo.provider=test
     --spring.security.oauth2.client.provider.test.token-uri=$ISSUER/oauth2/token)
-client_with_registration() { jar_client "${registration[@]}" || { tail -40 "$WORK/client.log"; return 1; }; }
+client_with_registration() {
+    jar_client "${registration[@]}" --demo.token-over-plaintext=true || { tail -40 "$WORK/client.log"; return 1; }
+}
+client_keeps_its_token_off_plaintext() {
+    if jar_client "${registration[@]}"; then echo "exit code 0: the token went over plaintext"; return 1; fi
+    grep -q 'code=UNAUTHENTICATED, description=the demo channel is not encrypted' "$WORK/client.log" \
+        || { tail -40 "$WORK/client.log"; return 1; }
+}
 client_without_registration() {
     if jar_client; then echo "exit code 0 without a token"; return 1; fi
     grep -q 'code=UNAUTHENTICATED' "$WORK/client.log" || { tail -40 "$WORK/client.log"; return 1; }
 }
 check "jar: client profile with a client-credentials registration exits 0" client_with_registration
+check "jar: client profile sends no token over plaintext unless told to: exits 1, UNAUTHENTICATED" \
+    client_keeps_its_token_off_plaintext
 check "jar: client profile without a registration exits 1, UNAUTHENTICATED" client_without_registration
 
 no_token_logged() { ! grep -F -e "$CHAT_TOKEN" -e "$GREETER_TOKEN" "$WORK/jar.log"; }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * chat; under load the lines past the bound are counted instead, and the next line written says how many were left
  * out ({@code Client Message: 12345 more not logged}). Writing every line costs about half of Chat's throughput
  * (formatting the line, and a write to the console for each: docs/performance.md); the bound keeps that cost to a
- * few lines a second, and the count keeps the log honest about what it left out.
+ * few lines a second, and the count keeps the log honest about what it left out. The text is the caller's: it goes
+ * in cut and escaped ({@link LoggedText}), so that it can neither flood the log nor forge a line of it.
  */
 final class ChatMessageLog {
 
@@ -55,6 +56,6 @@ final class ChatMessageLog {
         if (left > 0) {
             log.info("Client Message: {} more not logged (chat.message-log.max-per-second)", left);
         }
-        log.info("Client Message: {}", text);
+        log.info("Client Message: {}", LoggedText.of(text));
     }
 }

@@ -20,6 +20,8 @@ import org.springframework.util.Assert;
  * @param deadline the deadline of every demo call
  * @param retry SayHello's retry policy on the demo channel
  * @param healthCheck the demo channel's client-side health checking
+ * @param tokenOverPlaintext whether the demo's bearer token (a {@code demo} OAuth2 client registration) may be sent
+ *     on a channel without TLS, where anyone on the path can read it; by default it is not, and the call fails
  */
 @ConfigurationProperties("demo")
 public record DemoProperties(
@@ -32,7 +34,8 @@ public record DemoProperties(
         Duration chatPause,
         Duration deadline,
         Retry retry,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        boolean tokenOverPlaintext) {
 
     public DemoProperties {
         Assert.hasText(name, "demo.name must not be blank");

@@ -1,6 +1,5 @@
 package dev.grpcpatterns.demo;
 
-import io.grpc.CallCredentials;
 import java.util.Map;
 import net.devh.boot.grpc.client.inject.StubTransformer;
 import net.devh.boot.grpc.client.security.CallCredentialsHelper;
@@ -14,9 +13,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 
 /**
  * With an OAuth2 client registration named {@code demo} ({@code spring.security.oauth2.client.registration.demo.*},
- * grant type {@code client_credentials}), every call on the demo channel carries its access token. Spring Security's
- * manager for code outside a web request keeps the token and fetches a new one once it expires within a minute
- * (the client-credentials provider's clock skew), so the token is renewed before it runs out.
+ * grant type {@code client_credentials}), every call on the demo channel carries its access token
+ * ({@link DemoAccessToken}: over TLS only, unless {@code demo.token-over-plaintext}). Spring Security's manager for
+ * code outside a web request keeps the token and fetches a new one once it expires within a minute (the
+ * client-credentials provider's clock skew), so the token is renewed before it runs out.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "spring.security.oauth2.client.registration." + DemoServiceConfig.CHANNEL,
@@ -25,12 +25,11 @@ class DemoTokens {
 
     @Bean
     StubTransformer demoBearerToken(ClientRegistrationRepository registrations,
-            OAuth2AuthorizedClientService authorizedClients) {
+            OAuth2AuthorizedClientService authorizedClients, DemoProperties demo) {
         var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, authorizedClients);
         OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(DemoServiceConfig.CHANNEL)
                 .principal("grpc-patterns-demo").build();
-        CallCredentials token = CallCredentialsHelper.bearerAuth(
-                () -> manager.authorize(request).getAccessToken().getTokenValue());
-        return CallCredentialsHelper.mappedCredentialsStubTransformer(Map.of(DemoServiceConfig.CHANNEL, token));
+        return CallCredentialsHelper.mappedCredentialsStubTransformer(Map.of(DemoServiceConfig.CHANNEL,
+                new DemoAccessToken(() -> manager.authorize(request), demo.tokenOverPlaintext())));
     }
 }

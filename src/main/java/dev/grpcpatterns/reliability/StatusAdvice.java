@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where an exception escaping a service becomes a status. Only a status and a description
  * written for the caller go out (grpc-java never sends a status's cause); the stack trace stays in our log.
+ * A caller's mistake is a status the service chose ({@code RichStatus}); any other exception, an
+ * {@code IllegalArgumentException} from a library included, is ours, and its message is not for the caller.
  */
 @GrpcAdvice
 public class StatusAdvice {
@@ -26,13 +28,6 @@ public class StatusAdvice {
         Status status = Status.fromThrowable(e);
         return Status.fromCode(status.getCode()).withDescription(status.getDescription())
                 .asRuntimeException(Status.trailersFromThrowable(e));
-    }
-
-    /** The caller sent something the service cannot accept: the caller's fault, not worth more than debug. */
-    @GrpcExceptionHandler(IllegalArgumentException.class)
-    public Status invalidArgument(IllegalArgumentException e) {
-        log.debug("Invalid argument: {}", e.getMessage());
-        return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
     }
 
     /** A bug: logged with its stack trace, and the caller learns only that it was ours. */

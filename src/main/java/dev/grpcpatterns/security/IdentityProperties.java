@@ -17,13 +17,17 @@ import org.springframework.util.Assert;
  * @param certificateAuthorities the authorities of a caller known by its client certificate (mutual TLS)
  * @param tokenCacheSize        verified tokens kept, each no longer than it is valid, so a hot caller does not pay
  *                              a signature check per call; 0 checks every call
+ * @param sensitiveEndpoints    who may read the actuator endpoints beyond health, info, metrics and prometheus once
+ *                              they are exposed over HTTP: an access word or authority, as a rule, checked against
+ *                              a bearer token (without JWTs configured, nobody)
  */
 @ConfigurationProperties("identity")
 public record IdentityProperties(
         boolean openOnPurpose,
         Rules rules,
         List<String> certificateAuthorities,
-        int tokenCacheSize) {
+        int tokenCacheSize,
+        String sensitiveEndpoints) {
 
     public IdentityProperties {
         Assert.notNull(rules, "identity.rules must be set");
@@ -31,6 +35,7 @@ public record IdentityProperties(
         certificateAuthorities.forEach(authority -> Assert.isTrue(Access.AUTHORITY.matcher(authority).matches(),
                 "identity.certificate-authorities: '" + authority + "' is not an authority"));
         Assert.isTrue(tokenCacheSize >= 0, "identity.token-cache-size must not be negative");
+        Access.check("identity.sensitive-endpoints", sensitiveEndpoints);
     }
 
     /**

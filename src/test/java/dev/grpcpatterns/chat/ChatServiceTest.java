@@ -110,6 +110,30 @@ class ChatServiceTest {
                         line -> assertThat(line).endsWith(": Client Message: Is it working good?"));
     }
 
+    /** A caller's text cannot start a log line of its own, nor flood the log: escaped, and cut after 200 chars. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void chatLogsACallersTextEscapedAndCut(CapturedOutput output) throws Exception {
+        String forged = "hi\r\n2026-01-01T00:00:00.000Z ERROR 1 --- [grpc-patterns] [main] x : forged\u202e\\n";
+        String flood = "x".repeat(10_000);
+        StreamEvents<ChatMessage> events = new StreamEvents<>();
+        StreamObserver<ChatMessage> requests = async.chat(events);
+        for (String text : List.of(forged, flood)) {
+            requests.onNext(message(text));
+            assertThat(events.next(WAIT)).as("the answer is the whole text").isEqualTo(message("Received: " + text));
+        }
+        requests.onCompleted();
+        assertThat(events.next(WAIT)).isSameAs(Status.OK);
+
+        assertThat(output.getOut().lines()).noneMatch(line -> line.contains("forged") && !line.contains("Client"));
+        assertThat(output.getOut().lines().filter(line -> line.contains(ChatMessageLog.LOGGER)))
+                .satisfiesExactly(
+                        line -> assertThat(line).endsWith(": Client Message: hi\\r\\n2026-01-01T00:00:00.000Z ERROR 1 "
+                                + "--- [grpc-patterns] [main] x : forged\\u202e\\\\n"),
+                        line -> assertThat(line).endsWith(": Client Message: " + "x".repeat(LoggedText.MAX_LENGTH)
+                                + "... (" + (10_000 - LoggedText.MAX_LENGTH) + " more characters)"));
+    }
+
     private String clientStream(List<String> texts) throws Exception {
         StreamEvents<ChatMessage> events = new StreamEvents<>();
         StreamObserver<ChatMessage> requests = async.clientStream(events);

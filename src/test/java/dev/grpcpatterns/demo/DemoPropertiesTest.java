@@ -12,7 +12,7 @@ class DemoPropertiesTest {
 
     private static DemoProperties demo(String name, List<String> chatMessages, Duration chatPause, Duration deadline) {
         return new DemoProperties(true, false, name, "start", List.of("msg1"), chatMessages, chatPause, deadline,
-                retry(4, Duration.ofMillis(100), 2), new DemoProperties.HealthCheck(true));
+                retry(4, Duration.ofMillis(100), 2), new DemoProperties.HealthCheck(true), false);
     }
 
     private static DemoProperties.Retry retry(int maxAttempts, Duration initialBackoff, double multiplier) {

@@ -77,7 +77,7 @@ class DemoServiceConfigTest {
                         "dns:///127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create())
                 .defaultLoadBalancingPolicy("round_robin"); // net.devh's grpc.client.demo.default-load-balancing-policy
         DemoProperties demo = new DemoProperties(true, false, "n", "start", List.of("msg1"), List.of("hi"), Duration.ZERO,
-                Duration.ofSeconds(1), RETRY, new DemoProperties.HealthCheck(healthCheck));
+                Duration.ofSeconds(1), RETRY, new DemoProperties.HealthCheck(healthCheck), false);
         new DemoServiceConfig(demo).accept(builder, channelName);
         channel = builder.build();
         return GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

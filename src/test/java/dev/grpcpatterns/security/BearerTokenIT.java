@@ -59,12 +59,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * JWT bearer tokens on the real gRPC port (Netty, plaintext), issued by a real Spring Authorization Server in its
  * own process and checked by Boot's resource-server decoder: the rules per method, every kind of bad credential
  * answered UNAUTHENTICATED with the same short description, a missing scope PERMISSION_DENIED, no token in the log
- * (at DEBUG, the most a log ever shows), and a rotated signing key picked up without a restart.
+ * (at DEBUG, the most a log ever shows), a rotated signing key picked up without a restart, and on the HTTP port
+ * the sensitive actuator endpoints (all exposed here) answering only a token with their scope.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"demo.enabled=false", "chat.server-stream.interval=0s",
                 "logging.level.dev.grpcpatterns=DEBUG", "logging.level.net.devh.boot.grpc.server.security=DEBUG",
-                "logging.level.org.springframework.security=DEBUG", "logging.level.com.nimbusds=DEBUG"})
+                "logging.level.org.springframework.security=DEBUG", "logging.level.com.nimbusds=DEBUG",
+                "management.endpoints.web.exposure.include=*"})
 @ExtendWith(OutputCaptureExtension.class)
 @Import(ExposureProbe.class)
 class BearerTokenIT {
@@ -128,6 +130,24 @@ class BearerTokenIT {
         StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class, () -> serverStream(token));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(denied.getStatus().getDescription()).isEqualTo("Access denied");
+    }
+
+    /** Exposed with one setting, env and the like answer only a token with scope actuator (identity.sensitive-endpoints). */
+    @Test
+    void sensitiveEndpointsNeedATokenWithTheirAuthority() {
+        assertThat(probe.get("/actuator/env").statusCode()).as("no token").isEqualTo(401);
+        assertThat(probe.post("/actuator/loggers/ROOT", "{\"configuredLevel\":\"TRACE\"}").statusCode())
+                .as("changing a log level without a token").isEqualTo(401);
+        String chat = authorizationServer.token("chat-client", "chat");
+        String operator = authorizationServer.mint(claims(authorizationServer, Map.of("scope", "actuator")));
+        String operatorOfAnotherService = authorizationServer.mint(claims(authorizationServer,
+                Map.of("scope", "actuator", "aud", List.of("another-service"))));
+        SENT.addAll(List.of(chat, operator, operatorOfAnotherService));
+        assertThat(probe.get("/actuator/env", chat).statusCode()).as("a token without scope actuator").isEqualTo(403);
+        assertThat(probe.get("/actuator/env", operatorOfAnotherService).statusCode()).as("another audience")
+                .isEqualTo(401);
+        assertThat(probe.get("/actuator/env", operator).statusCode()).as("scope actuator").isEqualTo(200);
+        assertThat(probe.get("/actuator/health").statusCode()).as("probes still need no token").isEqualTo(200);
     }
 
     @Test

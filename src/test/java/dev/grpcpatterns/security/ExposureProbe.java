@@ -45,11 +45,28 @@ class ExposureProbe {
     }
 
     HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    /** GET with {@code Authorization: Bearer <token>}. */
+    HttpResponse<String> get(String path, String bearerToken) {
+        return send(request(path).header("Authorization", "Bearer " + bearerToken).GET());
+    }
+
+    /** POST of a JSON body, as the actuator's write operations (loggers) take it. */
+    HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpRequest.Builder request(String path) {
         int httpPort = environment.getRequiredProperty("local.server.port", Integer.class);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30)).build();
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -14,7 +14,8 @@ class IdentityPropertiesTest {
 
     @Test
     void acceptsTheFourKindsOfRule() {
-        assertThat(new IdentityProperties(false, RULES, List.of("SCOPE_chat"), 0).rules()).isEqualTo(RULES);
+        assertThat(new IdentityProperties(false, RULES, List.of("SCOPE_chat"), 0, "SCOPE_actuator").rules())
+                .isEqualTo(RULES);
     }
 
     @Test
@@ -29,10 +30,17 @@ class IdentityPropertiesTest {
     @Test
     void refusesBadAuthoritiesAndANegativeCache() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new IdentityProperties(false, RULES, List.of("SCOPE chat"), 0))
+                .isThrownBy(() -> new IdentityProperties(false, RULES, List.of("SCOPE chat"), 0, "SCOPE_actuator"))
                 .withMessage("identity.certificate-authorities: 'SCOPE chat' is not an authority");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new IdentityProperties(false, RULES, List.of(), -1))
+                .isThrownBy(() -> new IdentityProperties(false, RULES, List.of(), -1, "SCOPE_actuator"))
                 .withMessage("identity.token-cache-size must not be negative");
+    }
+
+    @Test
+    void refusesASensitiveEndpointsRuleThatIsNoRule() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new IdentityProperties(false, RULES, List.of(), 0, "actuator"))
+                .withMessageStartingWith("identity.sensitive-endpoints must be permit-all, authenticated, deny-all");
     }
 }
