@@ -118,14 +118,13 @@ public class AdmissionControl implements ServerInterceptor {
             throw failedToStart;
         }
         if (type == MethodType.UNARY) {
-            return new Admitted<>(listener, permit, null);
+            return new Admitted<>(listener, permit);
         }
-        if (type == MethodType.SERVER_STREAMING) {
-            return new Admitted<>(listener, permit, openStreams);
+        if (type != MethodType.SERVER_STREAMING) {
+            // Client and bidi streams: the service method ran inside startCall, the start is over.
+            permit.success();
         }
-        // Client and bidi streams: the service method ran inside startCall, the start is over.
-        permit.success();
-        return new Admitted<>(listener, permit, openStreams);
+        return new AdmittedStream<>(listener, permit, openStreams);
     }
 
     private <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, Map<String, Counter> counters, String reason,
@@ -210,30 +209,14 @@ public class AdmissionControl implements ServerInterceptor {
         }
     }
 
-    /**
-     * Gives the permit back however the call ends, and for a server stream as soon as its request has been
-     * handled (the service method ran in {@code onHalfClose}); counts an open stream down at its end.
-     */
-    private static final class Admitted<Q> extends SimpleForwardingServerCallListener<Q> {
+    /** Gives the permit back however the call ends (a no-op if it was given back already). */
+    private static class Admitted<Q> extends SimpleForwardingServerCallListener<Q> {
 
-        private final Permit permit;
-        private final AtomicInteger openStreams;
+        final Permit permit;
 
-        Admitted(ServerCall.Listener<Q> listener, Permit permit, AtomicInteger openStreams) {
+        Admitted(ServerCall.Listener<Q> listener, Permit permit) {
             super(listener);
             this.permit = permit;
-            this.openStreams = openStreams;
-        }
-
-        @Override
-        public void onHalfClose() {
-            try {
-                super.onHalfClose();
-            } finally {
-                if (openStreams != null) {
-                    permit.success();
-                }
-            }
         }
 
         @Override
@@ -242,7 +225,6 @@ public class AdmissionControl implements ServerInterceptor {
                 super.onCancel();
             } finally {
                 permit.cancelled();
-                ended();
             }
         }
 
@@ -252,12 +234,46 @@ public class AdmissionControl implements ServerInterceptor {
                 super.onComplete();
             } finally {
                 permit.ignore();
-                ended();
+            }
+        }
+    }
+
+    /**
+     * A stream: its permit goes back once its request has been handled (a server stream's method runs in
+     * {@code onHalfClose}), and it is counted as open until it ends.
+     */
+    private static final class AdmittedStream<Q> extends Admitted<Q> {
+
+        private final AtomicInteger openStreams;
+
+        AdmittedStream(ServerCall.Listener<Q> listener, Permit permit, AtomicInteger openStreams) {
+            super(listener, permit);
+            this.openStreams = openStreams;
+        }
+
+        @Override
+        public void onHalfClose() {
+            try {
+                super.onHalfClose();
+            } finally {
+                permit.success();
             }
         }
 
-        private void ended() {
-            if (openStreams != null) {
+        @Override
+        public void onCancel() {
+            try {
+                super.onCancel();
+            } finally {
+                openStreams.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            try {
+                super.onComplete();
+            } finally {
                 openStreams.decrementAndGet();
             }
         }
