@@ -1,20 +1,22 @@
 package dev.grpcpatterns.reliability;
 
+import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The gRPC server's executor: a fixed number of threads, instead of grpc-java's default cached pool that grows a
- * thread per busy call under load. Every call's callbacks run here, never on a Netty event loop.
+ * The gRPC server's executor, installed on the server net.devh builds: a fixed number of threads, instead of
+ * grpc-java's default cached pool that grows a thread per busy call under load. Every call's callbacks run here,
+ * never on a Netty event loop.
  *
  * <p>The queue has no capacity of its own, on purpose: grpc-java hands the pool one task per call at a time (a
  * call's callbacks wait in its own serializing queue), so the queue is never longer than the HTTP/2 streams open,
@@ -26,9 +28,9 @@ import org.springframework.stereotype.Component;
  * ({@code name=grpc-server}). Not an {@code Executor} bean on purpose: that would switch off Spring Boot's own.
  */
 @Component
-public class GrpcServerExecutor implements MeterBinder, DisposableBean {
+class GrpcServerExecutor implements GrpcServerConfigurer, MeterBinder, DisposableBean {
 
-    static final String NAME = "grpc-server";
+    private static final String NAME = "grpc-server";
 
     private final ThreadPoolExecutor pool;
 
@@ -40,13 +42,9 @@ public class GrpcServerExecutor implements MeterBinder, DisposableBean {
                 factory);
     }
 
-    Executor executor() {
-        return pool;
-    }
-
-    /** Threads the pool has created so far: never more than the configured number. */
-    public int poolSize() {
-        return pool.getPoolSize();
+    @Override
+    public void accept(ServerBuilder<?> builder) {
+        builder.executor(pool);
     }
 
     /** Micrometer's executor gauges (queued, active, pool size, completed), without wrapping the pool's tasks. */
