@@ -60,7 +60,8 @@ public final class Overload {
         Map<String, List<Row>> steps = new LinkedHashMap<>();
         Map<String, Double> recoverySeconds = new LinkedHashMap<>();
         try {
-            servers.put(ON, start(jvmArgs, jar, List.of(), out.resolve("overload-on.log")));
+            servers.put(ON, start(jvmArgs, jar, List.of("--reliability.admission.enabled=true"),
+                    out.resolve("overload-on.log")));
             servers.put(OFF, start(jvmArgs, jar, List.of("--reliability.admission.enabled=false"),
                     out.resolve("overload-off.log")));
 

@@ -53,6 +53,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @ServiceTest
 @TestPropertySource(properties = {
+        "reliability.admission.enabled=true",
         "reliability.admission.initial-limit=3",
         "reliability.admission.min-limit=3",
         "reliability.admission.max-limit=3",
