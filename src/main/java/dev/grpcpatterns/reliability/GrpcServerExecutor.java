@@ -1,7 +1,11 @@
 package dev.grpcpatterns.reliability;
 
 import io.grpc.ServerBuilder;
-import java.util.concurrent.ArrayBlockingQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -10,31 +14,43 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The gRPC server's executor, installed on the server net.devh builds: a fixed number of threads and a bounded
- * queue, instead of grpc-java's default unbounded cached pool that grows a thread per busy call under load.
+ * The gRPC server's executor, installed on the server net.devh builds: a fixed number of threads, instead of
+ * grpc-java's default cached pool that grows a thread per busy call under load. Every call's callbacks run here,
+ * never on a Netty event loop.
  *
- * <p>When the queue is full the submitting thread runs the callback itself ({@code CallerRunsPolicy}). That
- * thread is a Netty event loop: while it runs the callback it reads no more from its connections, so HTTP/2
- * flow control pushes back on clients. Rejecting instead is no option: grpc-java cannot turn a rejected
- * callback into a status for the call, it would lose the callback. Our callbacks never block, so a
- * caller-run is short. Not an {@code Executor} bean on purpose: that would switch off Spring Boot's own.
+ * <p>The queue has no capacity of its own, on purpose: grpc-java hands the pool one task per call at a time (a
+ * call's callbacks wait in its own serializing queue), so the queue is never longer than the HTTP/2 streams open,
+ * which {@code reliability.max-concurrent-calls-per-connection} bounds per connection and which each hold far
+ * more memory in Netty than their queue entry. A full queue would leave two bad choices: running the callback on
+ * the event loop (which then stops serving every other call of its connections), or rejecting it, which grpc-java
+ * cannot turn into a status (the callback is lost and the call hangs). Overload is answered earlier instead, when
+ * a call is admitted ({@link AdmissionControl}). The queue's length is the gauge {@code executor.queued}
+ * ({@code name=grpc-server}). Not an {@code Executor} bean on purpose: that would switch off Spring Boot's own.
  */
 @Component
-class GrpcServerExecutor implements GrpcServerConfigurer, DisposableBean {
+class GrpcServerExecutor implements GrpcServerConfigurer, MeterBinder, DisposableBean {
+
+    private static final String NAME = "grpc-server";
 
     private final ThreadPoolExecutor pool;
 
     GrpcServerExecutor(ReliabilityProperties properties) {
-        ReliabilityProperties.Executor settings = properties.executor();
-        CustomizableThreadFactory threads = new CustomizableThreadFactory("grpc-call-");
-        threads.setDaemon(true);
-        pool = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.queueCapacity()), threads, new ThreadPoolExecutor.CallerRunsPolicy());
+        int threads = properties.executor().threads();
+        CustomizableThreadFactory factory = new CustomizableThreadFactory("grpc-call-");
+        factory.setDaemon(true);
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                factory);
     }
 
     @Override
     public void accept(ServerBuilder<?> builder) {
         builder.executor(pool);
+    }
+
+    /** Micrometer's executor gauges (queued, active, pool size, completed), without wrapping the pool's tasks. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        new ExecutorServiceMetrics(pool, NAME, List.of()).bindTo(registry);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.grpcpatterns.reliability;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
 
@@ -9,29 +10,51 @@ import org.springframework.util.Assert;
  *
  * @param maxConcurrentCallsPerConnection HTTP/2 MAX_CONCURRENT_STREAMS the server announces: a client's further
  *                                        calls on that connection wait (client side) until one ends
- * @param executor                        the bounded pool that runs every call's callbacks
+ * @param executor                        the fixed pool that runs every call's callbacks
+ * @param admission                       load shedding: which calls are let in under overload
  */
 @ConfigurationProperties("reliability")
 public record ReliabilityProperties(
         int maxConcurrentCallsPerConnection,
-        Executor executor) {
+        Executor executor,
+        Admission admission) {
 
     public ReliabilityProperties {
         Assert.isTrue(maxConcurrentCallsPerConnection >= 1,
                 "reliability.max-concurrent-calls-per-connection must be at least 1");
         Assert.notNull(executor, "reliability.executor must be set");
+        Assert.notNull(admission, "reliability.admission must be set");
     }
 
-    /**
-     * @param threads       fixed number of threads running service code
-     * @param queueCapacity callbacks waiting for a thread; beyond it the Netty thread that received the
-     *                      data runs the callback itself, which stops it reading its connections meanwhile
-     */
-    public record Executor(int threads, int queueCapacity) {
+    /** @param threads fixed number of threads running service code */
+    public record Executor(int threads) {
 
         public Executor {
             Assert.isTrue(threads >= 1, "reliability.executor.threads must be at least 1");
-            Assert.isTrue(queueCapacity >= 1, "reliability.executor.queue-capacity must be at least 1");
+        }
+    }
+
+    /**
+     * @param enabled        false lets every call in (no limit, no rejection)
+     * @param initialLimit   calls admitted at once before the adaptive limit has measured anything
+     * @param minLimit       the adaptive limit never goes below this
+     * @param maxLimit       nor above this
+     * @param maxOpenStreams streaming calls open at once; a new one beyond it is rejected
+     * @param retryPushback  sent with a rejection as {@code grpc-retry-pushback-ms}: how long a client whose retry
+     *                       policy covers the status waits before it tries again
+     */
+    public record Admission(boolean enabled, int initialLimit, int minLimit, int maxLimit, int maxOpenStreams,
+            Duration retryPushback) {
+
+        public Admission {
+            Assert.isTrue(minLimit >= 1, "reliability.admission.min-limit must be at least 1");
+            Assert.isTrue(maxLimit >= minLimit,
+                    "reliability.admission.max-limit must be at least reliability.admission.min-limit");
+            Assert.isTrue(initialLimit >= minLimit && initialLimit <= maxLimit,
+                    "reliability.admission.initial-limit must lie between min-limit and max-limit");
+            Assert.isTrue(maxOpenStreams >= 1, "reliability.admission.max-open-streams must be at least 1");
+            Assert.notNull(retryPushback, "reliability.admission.retry-pushback must be set");
+            Assert.isTrue(!retryPushback.isNegative(), "reliability.admission.retry-pushback must not be negative");
         }
     }
 }

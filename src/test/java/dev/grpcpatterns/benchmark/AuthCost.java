@@ -40,9 +40,8 @@ public final class AuthCost {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "target/benchmark"));
         Files.createDirectories(out);
-        String jar = System.getProperty("bench.jar", "target/grpc-patterns.jar");
-        List<String> jvmArgs = List.of(System.getProperty("bench.server-jvm-args",
-                "-XX:+UseSerialGC -Xmx64m -XX:TrimNativeHeapInterval=5000").split(" "));
+        String jar = ServiceCommand.jar();
+        List<String> jvmArgs = ServiceCommand.jvmArgs();
         LoadGenerator.Shape shape = new LoadGenerator.Shape(Integer.getInteger("bench.channels", 2),
                 Integer.getInteger("bench.outstanding", 16), Integer.getInteger("bench.client-stream-messages", 100),
                 Integer.getInteger("bench.chat-messages", 1000), Integer.getInteger("bench.chat-window", 8));

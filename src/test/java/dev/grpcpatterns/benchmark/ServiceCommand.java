@@ -32,6 +32,17 @@ final class ServiceCommand {
         return command;
     }
 
+    /** The packaged jar ({@code bench.jar}); the build's when run outside Maven. */
+    static String jar() {
+        return System.getProperty("bench.jar", "target/grpc-patterns.jar");
+    }
+
+    /** The server JVM flags ({@code bench.server-jvm-args}); the pom's default when run outside Maven. */
+    static List<String> jvmArgs() {
+        return List.of(System.getProperty("bench.server-jvm-args",
+                "-XX:+UseSerialGC -Xmx64m -XX:TrimNativeHeapInterval=5000").split(" "));
+    }
+
     /** The JVM running the benchmark: the one it measures with, too. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

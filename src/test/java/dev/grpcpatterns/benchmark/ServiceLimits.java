@@ -2,7 +2,7 @@ package dev.grpcpatterns.benchmark;
 
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceLimits {
 
     static final int THREADS = 16;
-    static final int QUEUE_CAPACITY = 10_000;
     static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 1000;
     static final int MAX_INBOUND_MESSAGE_SIZE = 1024 * 1024;
     static final int MAX_INBOUND_METADATA_SIZE = 8 * 1024;
@@ -49,7 +48,7 @@ public final class ServiceLimits {
                 .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** As the service's GrpcServerExecutor builds it: fixed threads, a bounded queue, caller-runs when full. */
+    /** As the service's GrpcServerExecutor builds it: fixed threads, the queue bounded by the open streams only. */
     private static ThreadPoolExecutor executor() {
         AtomicInteger number = new AtomicInteger();
         ThreadFactory threads = task -> {
@@ -58,6 +57,6 @@ public final class ServiceLimits {
             return thread;
         };
         return new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads, new ThreadPoolExecutor.CallerRunsPolicy());
+                new LinkedBlockingQueue<>(), threads);
     }
 }

@@ -24,7 +24,6 @@ class ServiceLimitsTest {
 
         ReliabilityProperties reliability = yml.bind("reliability", ReliabilityProperties.class).get();
         assertThat(reliability.executor().threads()).isEqualTo(ServiceLimits.THREADS);
-        assertThat(reliability.executor().queueCapacity()).isEqualTo(ServiceLimits.QUEUE_CAPACITY);
         assertThat(reliability.maxConcurrentCallsPerConnection())
                 .isEqualTo(ServiceLimits.MAX_CONCURRENT_CALLS_PER_CONNECTION);
         assertThat(yml.bind("grpc.server.max-inbound-message-size", DataSize.class).get().toBytes())

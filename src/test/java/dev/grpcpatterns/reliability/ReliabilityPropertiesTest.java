@@ -2,19 +2,40 @@ package dev.grpcpatterns.reliability;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Limits that would leave the server unable to run a call are refused as they are bound. */
+/** Limits that would leave the server unable to run or admit a call are refused as they are bound. */
 class ReliabilityPropertiesTest {
+
+    private static final ReliabilityProperties.Admission ADMISSION =
+            new ReliabilityProperties.Admission(true, 20, 4, 200, 2000, Duration.ofMillis(100));
 
     @Test
     void refusesLimitsBelowOne() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new ReliabilityProperties(0, new ReliabilityProperties.Executor(16, 10_000)))
+                .isThrownBy(() -> new ReliabilityProperties(0, new ReliabilityProperties.Executor(16), ADMISSION))
                 .withMessage("reliability.max-concurrent-calls-per-connection must be at least 1");
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(0, 10_000))
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(0))
                 .withMessage("reliability.executor.threads must be at least 1");
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(16, 0))
-                .withMessage("reliability.executor.queue-capacity must be at least 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 0, 200, 2000, 100))
+                .withMessage("reliability.admission.min-limit must be at least 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 4, 200, 0, 100))
+                .withMessage("reliability.admission.max-open-streams must be at least 1");
+    }
+
+    @Test
+    void refusesAnAdmissionLimitOutOfOrder() {
+        assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 40, 30, 2000, 100))
+                .withMessage("reliability.admission.max-limit must be at least reliability.admission.min-limit");
+        assertThatIllegalArgumentException().isThrownBy(() -> admission(300, 4, 200, 2000, 100))
+                .withMessage("reliability.admission.initial-limit must lie between min-limit and max-limit");
+        assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 4, 200, 2000, -1))
+                .withMessage("reliability.admission.retry-pushback must not be negative");
+    }
+
+    private static ReliabilityProperties.Admission admission(int initial, int min, int max, int streams,
+            long pushbackMillis) {
+        return new ReliabilityProperties.Admission(true, initial, min, max, streams, Duration.ofMillis(pushbackMillis));
     }
 }

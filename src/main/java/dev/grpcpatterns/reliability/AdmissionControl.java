@@ -1,0 +1,281 @@
+package dev.grpcpatterns.reliability;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthGrpc;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Load shedding: a call is let in only while fewer calls are in progress than an adaptive limit (Netflix's
+ * Gradient2, which lowers the limit when calls take longer than they used to, queueing included, and raises it
+ * while they do not). Past it the call ends at once with {@code RESOURCE_EXHAUSTED}, a description saying why and
+ * a {@code grpc-retry-pushback-ms} trailer; it never waits in a queue for its turn.
+ *
+ * <p>What holds a permit: a unary call, from its start to its close (its duration is what the limit learns from).
+ * A stream only while it starts, until its service method has returned (for a server stream that is the request's
+ * half-close, for client and bidi streams the call's start): a paced ServerStream waiting on its timer uses no CPU
+ * and must not crowd out unary calls for its whole life. Open streams are bounded by a fixed count instead
+ * ({@code max-open-streams}), since each holds memory however idle. gRPC health is never limited: probes must
+ * answer during a flood.
+ *
+ * <p>Ordered after net.devh's metric interceptor (2500), so a rejection is measured with its status, and before
+ * {@code OpenCalls} (3000) and identity (5000), so it costs no token check. Metrics: {@code
+ * grpc.server.admission.limit}, {@code .in.flight}, {@code .open.streams} and the counter {@code .rejected}
+ * (tags method, reason).
+ */
+@Component
+@GrpcGlobalServerInterceptor
+@Order(AdmissionControl.ORDER)
+public class AdmissionControl implements ServerInterceptor {
+
+    static final int ORDER = 2600;
+
+    private static final Metadata.Key<String> RETRY_PUSHBACK =
+            Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String LIMIT = "limit";
+    private static final String STREAMS = "streams";
+
+    private final boolean enabled;
+    private final int maxOpenStreams;
+    private final String pushbackMillis;
+    private final SimpleLimiter<Void> limiter;
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final Map<String, Counter> limitRejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> streamRejections = new ConcurrentHashMap<>();
+
+    AdmissionControl(ReliabilityProperties properties, MeterRegistry registry) {
+        ReliabilityProperties.Admission settings = properties.admission();
+        this.enabled = settings.enabled();
+        this.maxOpenStreams = settings.maxOpenStreams();
+        this.pushbackMillis = Long.toString(settings.retryPushback().toMillis());
+        this.limiter = SimpleLimiter.newBuilder().named("grpc-server")
+                .limit(Gradient2Limit.newBuilder().initialLimit(settings.initialLimit())
+                        .minLimit(settings.minLimit()).maxConcurrency(settings.maxLimit()).build())
+                .build();
+        this.registry = registry;
+        Gauge.builder("grpc.server.admission.limit", limiter, SimpleLimiter::getLimit)
+                .description("gRPC calls admitted at once (adaptive)").register(registry);
+        Gauge.builder("grpc.server.admission.in.flight", limiter, SimpleLimiter::getInflight)
+                .description("gRPC calls holding an admission permit").register(registry);
+        Gauge.builder("grpc.server.admission.open.streams", openStreams, AtomicInteger::get)
+                .description("gRPC streaming calls open").register(registry);
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        MethodDescriptor<Q, R> method = call.getMethodDescriptor();
+        if (!enabled || HealthGrpc.SERVICE_NAME.equals(method.getServiceName())) {
+            return next.startCall(call, headers);
+        }
+        MethodType type = method.getType();
+        boolean stream = type != MethodType.UNARY;
+        if (stream && openStreams.incrementAndGet() > maxOpenStreams) {
+            openStreams.decrementAndGet();
+            return reject(call, streamRejections, STREAMS, maxOpenStreams + " streams open, the most allowed");
+        }
+        Optional<Limiter.Listener> acquired = limiter.acquire(null);
+        if (acquired.isEmpty()) {
+            if (stream) {
+                openStreams.decrementAndGet();
+            }
+            return reject(call, limitRejections, LIMIT,
+                    limiter.getInflight() + " calls in progress, the current limit " + limiter.getLimit());
+        }
+        Permit permit = new Permit(acquired.get());
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(type == MethodType.UNARY ? new UnaryCall<>(call, permit) : call, headers);
+        } catch (RuntimeException failedToStart) {
+            // grpc-java closes such a call itself, and no listener of ours will hear of its end.
+            permit.ignore();
+            if (stream) {
+                openStreams.decrementAndGet();
+            }
+            throw failedToStart;
+        }
+        if (type == MethodType.UNARY) {
+            return new Admitted<>(listener, permit);
+        }
+        if (type != MethodType.SERVER_STREAMING) {
+            // Client and bidi streams: the service method ran inside startCall, the start is over.
+            permit.success();
+        }
+        return new AdmittedStream<>(listener, permit, openStreams);
+    }
+
+    private <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, Map<String, Counter> counters, String reason,
+            String why) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        counters.computeIfAbsent(method, name -> Counter.builder("grpc.server.admission.rejected")
+                .description("gRPC calls rejected at admission").tag("method", name).tag("reason", reason)
+                .register(registry)).increment();
+        Metadata trailers = new Metadata();
+        trailers.put(RETRY_PUSHBACK, pushbackMillis);
+        call.close(Status.RESOURCE_EXHAUSTED.withDescription("server overloaded, " + method + " not admitted ("
+                + why + "); retry in " + pushbackMillis + " ms"), trailers);
+        return new ServerCall.Listener<>() {
+        };
+    }
+
+    /** An admission permit, given back exactly once, with what the call's end says about the server's load. */
+    private static final class Permit {
+
+        private final AtomicReference<Limiter.Listener> held;
+
+        Permit(Limiter.Listener listener) {
+            held = new AtomicReference<>(listener);
+        }
+
+        /** Served: its duration is a sample for the limit. */
+        void success() {
+            Limiter.Listener listener = held.getAndSet(null);
+            if (listener != null) {
+                listener.onSuccess();
+            }
+        }
+
+        /** Ran out of time on our side: a sign of overload, the limit goes down. */
+        void dropped() {
+            Limiter.Listener listener = held.getAndSet(null);
+            if (listener != null) {
+                listener.onDropped();
+            }
+        }
+
+        /** Ended for a reason that says nothing about the load (the client's cancel, a failure). */
+        void ignore() {
+            Limiter.Listener listener = held.getAndSet(null);
+            if (listener != null) {
+                listener.onIgnore();
+            }
+        }
+
+        /** The call ended without a status of ours: a deadline that passed is overload, a client's cancel not. */
+        void cancelled() {
+            Deadline deadline = Context.current().getDeadline();
+            if (deadline != null && deadline.isExpired()) {
+                dropped();
+            } else {
+                ignore();
+            }
+        }
+    }
+
+    /** A unary call gives its permit back when the service closes it. */
+    private static final class UnaryCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
+
+        private final Permit permit;
+
+        UnaryCall(ServerCall<Q, R> call, Permit permit) {
+            super(call);
+            this.permit = permit;
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            try {
+                super.close(status, trailers);
+            } finally {
+                switch (status.getCode()) {
+                    case OK -> permit.success();
+                    case DEADLINE_EXCEEDED -> permit.dropped();
+                    default -> permit.ignore();
+                }
+            }
+        }
+    }
+
+    /** Gives the permit back however the call ends (a no-op if it was given back already). */
+    private static class Admitted<Q> extends SimpleForwardingServerCallListener<Q> {
+
+        final Permit permit;
+
+        Admitted(ServerCall.Listener<Q> listener, Permit permit) {
+            super(listener);
+            this.permit = permit;
+        }
+
+        @Override
+        public void onCancel() {
+            try {
+                super.onCancel();
+            } finally {
+                permit.cancelled();
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            try {
+                super.onComplete();
+            } finally {
+                permit.ignore();
+            }
+        }
+    }
+
+    /**
+     * A stream: its permit goes back once its request has been handled (a server stream's method runs in
+     * {@code onHalfClose}), and it is counted as open until it ends.
+     */
+    private static final class AdmittedStream<Q> extends Admitted<Q> {
+
+        private final AtomicInteger openStreams;
+
+        AdmittedStream(ServerCall.Listener<Q> listener, Permit permit, AtomicInteger openStreams) {
+            super(listener, permit);
+            this.openStreams = openStreams;
+        }
+
+        @Override
+        public void onHalfClose() {
+            try {
+                super.onHalfClose();
+            } finally {
+                permit.success();
+            }
+        }
+
+        @Override
+        public void onCancel() {
+            try {
+                super.onCancel();
+            } finally {
+                openStreams.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            try {
+                super.onComplete();
+            } finally {
+                openStreams.decrementAndGet();
+            }
+        }
+    }
+}
