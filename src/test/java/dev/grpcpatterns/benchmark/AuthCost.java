@@ -65,7 +65,7 @@ public final class AuthCost {
                     "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + authorizationServer.issuer(),
                     "--spring.security.oauth2.resourceserver.jwt.audiences=" + AuthorizationServer.AUDIENCE);
             List<String> noCache = new ArrayList<>(jwt);
-            noCache.add("--security.token-cache-size=0");
+            noCache.add("--identity.token-cache-size=0");
             List<ServerProcess> servers = new ArrayList<>();
             try {
                 servers.add(start(jvmArgs, jar, List.of(), out.resolve("auth-off.log")));
