@@ -118,45 +118,21 @@ run_case() {   # run_case TRANSPORT CASE: the official client prints OK: CASE an
 for transport in "${TRANSPORTS[@]}"; do
     for name in "${CASES[@]}"; do
         [[ $name != identity_on || $transport == tls ]] || continue
-        from=$SECONDS
-        if run_case $transport $name >"$WORK/check.log" 2>&1; then
-            passed=$((passed + 1))
-            CELL[$transport,$name]=✓
-            echo "PASS $transport: $name ($((SECONDS - from)) s)"
-        else
-            failed=$((failed + 1))
-            CELL[$transport,$name]=✗
-            echo "FAIL $transport: $name ($((SECONDS - from)) s)"
-            sed 's/^/    /' "$WORK/check.log"
-        fi
+        check_cell $name $transport $transport run_case $transport $name
     done
 done
 
 # Nothing in the servers' logs that a caller's call should never cause.
+no_errors_logged() {   # no_errors_logged LOG: no ERROR line and no stack trace
+    ! grep -n -E ' ERROR |WARN .*Exception|^\s+at ' "$1"
+}
 for server in plaintext tls; do
-    if grep -n -E ' ERROR |WARN .*Exception|^\s+at ' "$WORK/$server.log" >"$WORK/check.log"; then
-        failed=$((failed + 1))
-        echo "FAIL $server: the server logged errors or stack traces"
-        sed 's/^/    /' "$WORK/check.log"
-    else
-        passed=$((passed + 1))
-        echo "PASS $server: no error and no stack trace in the server's log"
-    fi
+    check "$server: no error and no stack trace in the server's log" no_errors_logged "$WORK/$server.log"
 done
 
 echo
 echo "interop cases: ✓ passed, ✗ failed, · not run (gRPC's ruby interop client against grpc.testing.TestService in the jar)"
-line="| case |"
-for transport in "${TRANSPORTS[@]}"; do line+=" ${TRANSPORT_NAME[$transport]} |"; done
-echo "$line"
-line="|---|"
-for transport in "${TRANSPORTS[@]}"; do line+=":-:|"; done
-echo "$line"
-for name in "${CASES[@]}"; do
-    line="| $name |"
-    for transport in "${TRANSPORTS[@]}"; do line+=" ${CELL[$transport,$name]:-·} |"; done
-    echo "$line"
-done
+print_matrix case CASES TRANSPORTS NO_LABELS TRANSPORT_NAME
 echo
 echo "$SUITE: took $((SECONDS - started)) s"
 echo "$SUITE: $passed passed, $failed failed"
