@@ -1,7 +1,7 @@
 package dev.grpcpatterns.benchmark;
 
 import dev.grpcpatterns.benchmark.LoadGenerator.Workload;
-import dev.grpcpatterns.security.AuthorizationServer;
+import dev.grpcpatterns.support.AuthorizationServer;
 import dev.grpcpatterns.support.AppProcess;
 import io.grpc.CallCredentials;
 import io.grpc.CallOptions;

@@ -8,6 +8,7 @@ import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
+import dev.grpcpatterns.support.AuthorizationServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
