@@ -40,6 +40,41 @@ check() {
     fi
 }
 
+# check_cell ROW COLUMN NAME COMMAND...: check, also marking one cell of a matrix, CELL[ROW,COLUMN] (an associative
+# array the suite declares): ✓, or ✗ once any of its checks failed
+check_cell() {
+    local row=$1 column=$2 name=$3 log=$WORK/check.log from=$SECONDS
+    shift 3
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        [[ ${CELL[$row,$column]:-} == ✗ ]] || CELL[$row,$column]=✓
+        echo "PASS $row: $name ($((SECONDS - from)) s)"
+    else
+        failed=$((failed + 1))
+        CELL[$row,$column]=✗
+        echo "FAIL $row: $name ($((SECONDS - from)) s)"
+        sed 's/^/    /' "$log"
+    fi
+}
+
+# print_matrix CORNER ROWS COLUMNS [ROW_LABELS [COLUMN_LABELS]]: CELL as a Markdown table, · where nothing was
+# checked. ROWS and COLUMNS name arrays of keys; the LABELS name associative arrays of headings (default: the key).
+declare -A NO_LABELS=()
+print_matrix() {
+    local -n matrix_rows=$2 matrix_columns=$3 row_labels=${4:-NO_LABELS} column_labels=${5:-NO_LABELS}
+    local row column line="| $1 |"
+    for column in "${matrix_columns[@]}"; do line+=" ${column_labels[$column]:-$column} |"; done
+    echo "$line"
+    line="|---|"
+    for column in "${matrix_columns[@]}"; do line+=":-:|"; done
+    echo "$line"
+    for row in "${matrix_rows[@]}"; do
+        line="| ${row_labels[$row]:-$row} |"
+        for column in "${matrix_columns[@]}"; do line+=" ${CELL[$row,$column]:-·} |"; done
+        echo "$line"
+    done
+}
+
 # prints EXPECTED_FILE COMMAND...: the command succeeds and prints exactly the file's text
 prints() {
     local expected=$1 out=$WORK/out

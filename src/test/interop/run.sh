@@ -76,36 +76,9 @@ declare -A ROW_NAME=([python]="Python (grpcio, the article's programs)" [go]="Go
     [ruby]="Ruby (grpc gem)" [node]="Node (grpc-js)" [buf]="buf curl (connect-go)" [jar]="the jar (its server log)")
 COLUMNS=(unary server-stream client-stream bidi deadline cancel health errors reflection serves-jar other)
 declare -A CELL=()   # ROW,COLUMN -> ✓ or ✗ (✗ once any of its checks failed)
-# check ROW COLUMN NAME COMMAND...: one counted check in one cell of the matrix (instead of suite.sh's check); its
-# output is shown only when it fails
-check() {
-    local row=$1 column=$2 name=$3 log=$WORK/check.log from=$SECONDS
-    shift 3
-    if "$@" >"$log" 2>&1; then
-        passed=$((passed + 1))
-        [[ ${CELL[$row,$column]:-} == ✗ ]] || CELL[$row,$column]=✓
-        echo "PASS $row: $name ($((SECONDS - from)) s)"
-    else
-        failed=$((failed + 1))
-        CELL[$row,$column]=✗
-        echo "FAIL $row: $name ($((SECONDS - from)) s)"
-        sed 's/^/    /' "$log"
-    fi
-}
-matrix() {   # the table, as Markdown (docs/interoperability.md shows one)
-    local row column line
-    line="| implementation |"
-    for column in "${COLUMNS[@]}"; do line+=" $column |"; done
-    echo "$line"
-    line="|---|"
-    for column in "${COLUMNS[@]}"; do line+=":-:|"; done
-    echo "$line"
-    for row in "${ROWS[@]}"; do
-        line="| ${ROW_NAME[$row]} |"
-        for column in "${COLUMNS[@]}"; do line+=" ${CELL[$row,$column]:-·} |"; done
-        echo "$line"
-    done
-}
+# check ROW COLUMN NAME COMMAND...: one counted check in one cell of the matrix (instead of suite.sh's check)
+check() { check_cell "$@"; }
+matrix() { print_matrix implementation ROWS COLUMNS ROW_NAME; }   # as Markdown (docs/interoperability.md shows one)
 wait_for_grpc_port() {   # until a channel to the port is ready (an event, with a timeout)
     $PY -c "import grpc; grpc.channel_ready_future(grpc.insecure_channel('127.0.0.1:$1')).result(timeout=$2)"
 }

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  * {@code UNKNOWN "Application error processing RPC"}, dropping the reason. So the wire method here takes the raw
  * stream and the parse happens one step later, in this guard's listener, where the failure can close the call
  * properly. The stream is the same one grpc-java would have parsed: no copy, same speed.
+ *
+ * <p>The raw type is contained here: only the server's registry holds the {@code InputStream} methods. Every
+ * interceptor net.devh binds (global and per service), every advice and the service sit behind the guard and see
+ * the call as generated, typed descriptor and parsed messages, exactly once parsed. Whoever adds an interceptor
+ * registers it with net.devh ({@code @GrpcGlobalServerInterceptor}), not with {@code ServerBuilder.intercept} or a
+ * stream tracer: those run in front of the guard and would see unparsed streams (docs/development.md).
+ * A marshaller that failed differently cannot replace this: whatever a marshaller throws, grpc-java answers
+ * {@code UNKNOWN}.
  */
 final class UnparseableRequestGuard {
 
