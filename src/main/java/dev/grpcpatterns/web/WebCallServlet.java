@@ -55,13 +55,13 @@ final class WebCallServlet extends HttpServlet {
         }
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
-            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "web calls are POST requests");
+            plain(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "web calls are POST requests");
             return;
         }
         WebProtocol.Kind kind = WebProtocol.of(request.getContentType());
         if (kind == null) {
             response.setHeader("Accept-Post", WebProtocol.SUPPORTED);
-            response.sendError(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+            plain(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
                     "content type " + request.getContentType() + " is not supported: use " + WebProtocol.SUPPORTED);
             return;
         }
@@ -131,6 +131,16 @@ final class WebCallServlet extends HttpServlet {
     private static void refuse(HttpServletResponse response, ResponseFormat format, Status status) throws IOException {
         byte[] body = format.end(status, new Metadata());
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * An HTTP error before any protocol is known, as plain text that says what (Spring's error page would drop the
+     * message).
+     */
+    static void plain(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().println(message);
     }
 
     private static Metadata headers(HttpServletRequest request) {

@@ -38,16 +38,16 @@ final class WebSocketCalls {
 
     void upgrade(HttpServletRequest request, HttpServletResponse response, WebMethod method) throws IOException {
         if (!origins.allowWebSocket(request)) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin " + request.getHeader("Origin")
+            WebCallServlet.plain(response, HttpServletResponse.SC_FORBIDDEN, "origin " + request.getHeader("Origin")
                     + " may not open WebSockets here (web.allowed-origins)");
             return;
         }
         if (method == null) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND, "no method " + request.getRequestURI() + " here");
+            WebCallServlet.plain(response, HttpServletResponse.SC_NOT_FOUND, "no method " + request.getRequestURI() + " here");
             return;
         }
         if (!requestsSubprotocol(request)) {
-            response.sendError(HttpServletResponse.SC_BAD_REQUEST,
+            WebCallServlet.plain(response, HttpServletResponse.SC_BAD_REQUEST,
                     "gRPC over WebSocket needs the subprotocol " + SUBPROTOCOL + " (Sec-WebSocket-Protocol)");
             return;
         }
