@@ -26,7 +26,7 @@ final class ConnectStreamFormat implements ResponseFormat {
     @Override
     public byte[] headers(Metadata headers) {
         startResponse();
-        WebMetadata.forEach(headers, http::addHeader);
+        WebMetadata.forEachHeader(headers, http::addHeader);
         return null;
     }
 

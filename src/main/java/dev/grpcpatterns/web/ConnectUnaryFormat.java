@@ -38,7 +38,7 @@ final class ConnectUnaryFormat implements ResponseFormat {
 
     @Override
     public byte[] end(Status status, Metadata trailers) {
-        WebMetadata.forEach(headers, http::addHeader);
+        WebMetadata.forEachHeader(headers, http::addHeader);
         WebMetadata.forEach(trailers, (key, value) -> {
             if (!key.equals(ConnectErrors.DETAILS_KEY)) {
                 http.addHeader(TRAILER_PREFIX + key, value);

@@ -36,10 +36,12 @@ final class GrpcWebFormat implements ResponseFormat {
     @Override
     public byte[] headers(Metadata headers) {
         if (http == null) {
-            return LengthPrefixedFrames.frame(TRAILERS, new WebMetadata.Block().addAll(headers).bytes());
+            WebMetadata.Block block = new WebMetadata.Block();
+            WebMetadata.forEachHeader(headers, block::add);
+            return LengthPrefixedFrames.frame(TRAILERS, block.bytes());
         }
         startResponse();
-        WebMetadata.forEach(headers, http::addHeader);
+        WebMetadata.forEachHeader(headers, http::addHeader);
         return null;
     }
 

@@ -54,6 +54,18 @@ final class WebMetadata {
         }
     }
 
+    /**
+     * A call's response headers as HTTP headers: gRPC's own ({@code grpc-encoding}, {@code grpc-accept-encoding})
+     * describe the in-process call, not this response, and stay behind.
+     */
+    static void forEachHeader(Metadata headers, BiConsumer<String, String> header) {
+        forEach(headers, (key, value) -> {
+            if (!key.startsWith("grpc-")) {
+                header.accept(key, value);
+            }
+        });
+    }
+
     /** Every entry of {@code metadata} as text: binary values base64-encoded. */
     static void forEach(Metadata metadata, BiConsumer<String, String> entry) {
         for (String key : metadata.keys()) {
