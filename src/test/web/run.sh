@@ -67,13 +67,22 @@ check "curl: broken JSON is HTTP 400, invalid_argument saying why" \
 check "curl: an unknown method is HTTP 501, unimplemented" \
     answers 501 '{"code":"unimplemented","message":"no method /grpcpatterns.v1.Greeter/SayGoodbye here"}' \
     -H 'content-type: application/json' -d '{}' $URL/grpcpatterns.v1.Greeter/SayGoodbye
+envelopes() {   # each Connect envelope of stdin as a line: its flags, its JSON
+    $PY -c 'import struct, sys
+body, at = sys.stdin.buffer.read(), 0
+while at < len(body):
+    flags, length = struct.unpack(">BI", body[at:at + 5])
+    print(flags, body[at + 5:at + 5 + length].decode())
+    at += 5 + length'
+}
 server_stream_json() {   # the Connect streaming call with envelopes, as docs/web.md writes it with printf
     printf '\x00\x00\x00\x00\x17{"messageText":"start"}' \
         | curl -s --data-binary @- -H 'content-type: application/connect+json' \
-            $URL/grpcpatterns.v1.ChatService/ServerStream | tr -c '[:print:]' '.'
+            $URL/grpcpatterns.v1.ChatService/ServerStream | envelopes
 }
-check "curl: Connect JSON ServerStream sends three envelopes and the end of stream" \
-    prints <(printf '%s' '.....{"messageText":"Hello world"}.....{"messageText":"This is server streaming grpc"}.....{"messageText":"Good bye"}.....{}') \
+check "curl: Connect JSON ServerStream sends three envelopes and the end of stream (flags 2)" \
+    prints <(printf '%s\n' '0 {"messageText":"Hello world"}' '0 {"messageText":"This is server streaming grpc"}' \
+        '0 {"messageText":"Good bye"}' '2 {}') \
     server_stream_json
 
 echo "web: took $((SECONDS - started)) s"
