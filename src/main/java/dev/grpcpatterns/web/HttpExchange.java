@@ -34,6 +34,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
     private volatile WebCall call;
     private volatile boolean finished;
     private boolean unflushed;
+    private boolean tooLarge;
 
     /**
      * @param onBody    gets the whole body once read
@@ -76,13 +77,14 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
 
     @Override
     public void onDataAvailable() throws IOException {
-        while (in.isReady() && !in.isFinished()) {
+        while (!tooLarge && in.isReady() && !in.isFinished()) {
             int read = in.read(buffer);
             if (read < 0) {
                 return;
             }
             if (body.size() + read > maxBody) {
-                in.setReadListener(null);
+                // Answered now; the rest of the body is never read (Tomcat drops the connection after the answer).
+                tooLarge = true;
                 onBadBody.accept(new WebProtocolException(Status.Code.RESOURCE_EXHAUSTED,
                         "request body is larger than the limit of " + maxBody + " bytes"));
                 return;
@@ -93,7 +95,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
 
     @Override
     public void onAllDataRead() {
-        if (body.size() <= maxBody) {
+        if (!tooLarge) {
             onBody.accept(body.toByteArray());
         }
     }

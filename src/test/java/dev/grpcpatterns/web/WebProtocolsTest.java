@@ -146,6 +146,12 @@ class WebProtocolsTest {
         assertThat(trailers(WebClient.frames(client.post(SAY_HELLO, "application/grpc-web+proto", hello("x"),
                 "grpc-timeout", "soon").body()))).contains("grpc-status: 3\r\n", "malformed grpc-timeout: soon");
 
+        byte[] fiveMegabytes = new byte[5 * 1024 * 1024];
+        HttpResponse<byte[]> tooLarge = client.post(SAY_HELLO, "application/json", fiveMegabytes);
+        assertThat(tooLarge.statusCode()).isEqualTo(429);
+        assertThat(new String(tooLarge.body(), StandardCharsets.UTF_8)).contains("resource_exhausted",
+                "request body is larger than the limit of 4194304 bytes");
+
         HttpResponse<byte[]> wrongType = client.post(SAY_HELLO, "text/plain", new byte[] {1});
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(new String(wrongType.body(), StandardCharsets.UTF_8)).contains("is not supported: use")
