@@ -47,3 +47,14 @@ prints() {
     "$@" >"$out" || { echo "exit code $?"; cat "$out"; return 1; }
     diff -u "$expected" "$out"
 }
+
+# node_tests COUNT FILE [PATTERN]: `node --test` of FILE (only the tests whose names match PATTERN) passes, and exactly
+# COUNT tests ran and passed: node passes when no test matches, so a renamed test would otherwise pass unseen.
+node_tests() {
+    local count=$1 file=$2 out=$WORK/node-tests.tap
+    local args=(--test --test-reporter=tap)
+    [[ -n ${3:-} ]] && args+=(--test-name-pattern="$3")
+    node "${args[@]}" "$file" >"$out" 2>&1 || { cat "$out"; return 1; }
+    grep -qx "# pass $count" "$out" && grep -qx '# fail 0' "$out" \
+        || { cat "$out"; echo "expected $count tests to run and pass${3:+ matching '$3'}"; return 1; }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Container test: builds the Dockerfile in a real Docker engine and checks the running image from outside.
-# Needs target/grpc-patterns.jar (./mvnw package) and root. Run: bash src/test/docker/run.sh
+# Needs target/grpc-patterns.jar (./mvnw package), root, and a Java 25+ JDK (the first /usr/lib/jvm/* that is 25+, or
+# JAVA25_HOME; Debian bookworm has none to install, base-rootfs.sh fails naming it). Run: bash src/test/docker/run.sh
 #
 # The engine is our own dockerd (data, exec root, pidfile and socket under a temp dir) inside its own network
 # namespace: its bridge, docker-proxy and iptables rules can't clash with another engine on the machine, and they

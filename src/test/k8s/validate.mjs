@@ -128,13 +128,37 @@ check("startup: HTTP probe on an actuator health group over the http port", () =
   const port = typeof get.port === "string" ? portNamed(get.port) : get.port;
   if (port !== httpPort) return `port ${get.port}`;
 });
+// The shutdown budget, derived: after SIGTERM net.devh's lifecycle (the highest phase, stopped first and waited for)
+// runs the gRPC drain, grpc.server.shutdown-grace-period plus GrpcServerDrain's FLUSH; then Spring's web server
+// phase drains HTTP for at most spring.lifecycle.timeout-per-shutdown-phase. The pod adds its preStop sleep before
+// SIGTERM. Every number the docs give a platform (docker's stop timeout, the pod's grace) must cover it.
+const drainSource = readFileSync(join(root, "src/main/java/dev/grpcpatterns/operations/GrpcServerDrain.java"), "utf8");
+const flush = Number(/Duration FLUSH = Duration\.ofSeconds\((\d+)\)/.exec(drainSource)?.[1]);
+const grpcGrace = seconds(settings["grpc.server.shutdown-grace-period"], 30);
+const springPhase = seconds(settings["spring.lifecycle.timeout-per-shutdown-phase"], 30);
+const afterSigterm = grpcGrace + flush + springPhase;
 check("terminationGracePeriodSeconds outlasts preStop + gRPC drain + its flush + Spring's shutdown phase", () => {
+  if (!Number.isInteger(flush)) return "no FLUSH = Duration.ofSeconds(N) in GrpcServerDrain.java";
   const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
-  const grpcGrace = seconds(settings["grpc.server.shutdown-grace-period"], 30);
-  const springPhase = seconds(settings["spring.lifecycle.timeout-per-shutdown-phase"], 30);
-  const needed = preStop + grpcGrace + 5 + springPhase;
+  const needed = preStop + afterSigterm;
   const given = pod.terminationGracePeriodSeconds ?? 30;
-  if (!(given > needed)) return `${given}s given, ${needed}s needed (${preStop} + ${grpcGrace} + 5 + ${springPhase})`;
+  if (!(given > needed)) return `${given}s given, ${needed}s needed (${preStop} + ${grpcGrace} + ${flush} + ${springPhase})`;
+});
+check("the docs give the same shutdown budget: docker's stop timeout and the pod's grace cover it", () => {
+  const problems = [];
+  for (const page of ["README.md", ...readdirSync(join(root, "docs")).map((f) => `docs/${f}`)]) {
+    if (!page.endsWith(".md")) continue;
+    const text = readFileSync(join(root, page), "utf8");
+    for (const [, n] of text.matchAll(/(?:--stop-timeout|docker stop -t) (\d+)/g)) {
+      if (!(Number(n) > afterSigterm)) problems.push(`${page}: stop timeout ${n}s, the JVM may need ${afterSigterm}s`);
+    }
+    for (const [, n] of text.matchAll(/terminationGracePeriodSeconds:? `?(\d+)/g)) {
+      if (Number(n) !== pod.terminationGracePeriodSeconds) {
+        problems.push(`${page}: terminationGracePeriodSeconds ${n}, deployment.yaml ${pod.terminationGracePeriodSeconds}`);
+      }
+    }
+  }
+  return problems.join("; ");
 });
 check("memory: request = limit, and the Dockerfile's MaxRAMPercentage leaves room beside the heap", () => {
   const { requests = {}, limits = {} } = container.resources ?? {};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The system packages the network tests in ./mvnw verify need (reliability/NetworkFaultsIT,
 # scaling/NginxProxyIT: network namespaces, iptables, tc, Debian's nginx), installed only when missing.
-# Without them (or without root) those tests skip themselves and say why.
+# Without them (or without root) those tests skip themselves and say why; under CI (CI=true) they fail instead.
 set -euo pipefail
 DEBS=(iproute2 iptables nginx)
 missing=()

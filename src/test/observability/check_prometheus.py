@@ -2,7 +2,10 @@
 #   check_prometheus.py PROMETHEUS load              calls per method and status, error ratio, p99, calls in flight
 #   check_prometheus.py PROMETHEUS dashboard FILE    every panel query of a Grafana dashboard returns series
 #   check_prometheus.py PROMETHEUS rules             every alert rule loaded and evaluated without error
+#   check_prometheus.py PROMETHEUS scraped-after T   exits 0 once every target's last scrape began after T (epoch s)
+import datetime
 import json
+import re
 import math
 import sys
 import urllib.parse
@@ -38,7 +41,13 @@ def check(name, ok, detail):
         failures.append(name)
 
 
-if what == "load":
+if what == "scraped-after":
+    # Prometheus reports a scrape (lastScrape, its start) once its samples are stored.
+    after = float(sys.argv[3])
+    scrapes = [re.sub(r"(\.\d{6})\d*", r"\1", target["lastScrape"]).replace("Z", "+00:00")
+               for target in api("targets", state="active")["activeTargets"]]
+    sys.exit(0 if scrapes and all(datetime.datetime.fromisoformat(t).timestamp() > after for t in scrapes) else 1)
+elif what == "load":
     rates = by(query(f"sum by (method, statusCode) (rate({CALLS}[{WINDOW}]))"), "method", "statusCode")
     for series in [("SayHello", "OK"), ("SayHello", "INVALID_ARGUMENT"), ("ServerStream", "OK"),
                    ("ClientStream", "OK"), ("Chat", "OK")]:

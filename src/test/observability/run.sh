@@ -114,7 +114,9 @@ check "zipkin: a ServerStream cancelled after its first reply: span CANCELLED, 1
 
 # 3. Prometheus under load.
 check "load: four patterns for 25 s from 5 threads" $PY $HERE/load.py $GRPC_PORT 25
-sleep 3   # the last scrape of the load
+load_ended=$(date +%s.%N)
+check "prometheus: a scrape of the jar after the load ended (every call counted)" \
+    wait_for 30 $PY $HERE/check_prometheus.py $PROMETHEUS scraped-after $load_ended
 check "prometheus: calls per method and status, error ratio, p99, calls in flight" \
     $PY $HERE/check_prometheus.py $PROMETHEUS load
 check "grafana: every panel query of deploy/grafana/grpc-patterns.json returns series" \

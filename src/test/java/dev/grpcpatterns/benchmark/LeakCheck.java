@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the article's inputs, each round over connections of its own that are opened first and closed after, so
  * connects and disconnects repeat too. After each round: heap after a full GC and RSS of the server process, and its
  * calls in flight. Prints a table and whether both stayed flat; writes it to {@code leak-check.md} beside the
- * benchmark's results. Knobs: {@code bench.leak-rounds} (0 skips it), {@code bench.leak-connections},
- * {@code bench.leak-calls} (of each pattern per connection and round), {@code bench.server-jvm-args}.
+ * benchmark's results; exits 1 when they did not (or a call failed), so the benchmark run fails. Knobs:
+ * {@code bench.leak-rounds} (0 skips it), {@code bench.leak-connections}, {@code bench.leak-calls} (of each
+ * pattern per connection and round), {@code bench.server-jvm-args}.
  */
 public final class LeakCheck {
 
@@ -52,6 +53,7 @@ public final class LeakCheck {
         }
         Path out = Path.of(System.getProperty("bench.out", "target/benchmark"));
         String jvmArgs = System.getProperty("bench.server-jvm-args", "-XX:+UseSerialGC -Xmx64m");
+        boolean flat;
         try (AppProcess server = AppProcess.start(Map.of("JAVA_TOOL_OPTIONS", jvmArgs),
                 "--demo.enabled=false", "--chat.server-stream.interval=0s")) {
             server.awaitOutput("Started GrpcPatternsApplication", Duration.ofMinutes(3));
@@ -76,7 +78,8 @@ public final class LeakCheck {
                     table.append(String.format("| %d | %,d | %d | %.1f | %.1f | %d |%n", round,
                             (long) connections * calls * 4, failed, heap / 1048576.0, rss / 1048576.0, inFlight));
                 }
-                table.append('\n').append(verdict(samples, failedTotal)).append('\n');
+                flat = flat(samples, failedTotal);
+                table.append('\n').append(verdict(samples, failedTotal, flat)).append('\n');
                 System.out.println();
                 System.out.println(table);
                 Files.createDirectories(out);
@@ -85,16 +88,26 @@ public final class LeakCheck {
                 callers.shutdownNow();
             }
         }
+        if (!flat) {
+            System.exit(1); // the benchmark's exec step, and with it ./mvnw -Pbenchmark verify, fails
+        }
+    }
+
+    /** Whether heap and RSS stayed within their noise and no call failed. */
+    private static boolean flat(List<long[]> samples, long failed) {
+        return growth(samples, 0) < HEAP_NOISE && growth(samples, 1) < RSS_NOISE && failed == 0;
     }
 
     /** The growth from the first rounds to the last, each side the median of a third of the rounds. */
-    private static String verdict(List<long[]> samples, long failed) {
+    private static long growth(List<long[]> samples, int index) {
         int third = Math.max(1, samples.size() / 3);
-        long heapGrowth = median(samples.subList(samples.size() - third, samples.size()), 0)
-                - median(samples.subList(0, third), 0);
-        long rssGrowth = median(samples.subList(samples.size() - third, samples.size()), 1)
-                - median(samples.subList(0, third), 1);
-        boolean flat = heapGrowth < HEAP_NOISE && rssGrowth < RSS_NOISE && failed == 0;
+        return median(samples.subList(samples.size() - third, samples.size()), index)
+                - median(samples.subList(0, third), index);
+    }
+
+    private static String verdict(List<long[]> samples, long failed, boolean flat) {
+        long heapGrowth = growth(samples, 0);
+        long rssGrowth = growth(samples, 1);
         return String.format("Heap after full GC grew %.1f MiB (noise allowed %d MiB), RSS %.1f MiB (%d MiB) from the"
                         + " first third of the rounds to the last; %d calls failed: %s", heapGrowth / 1048576.0,
                 HEAP_NOISE >> 20, rssGrowth / 1048576.0, RSS_NOISE >> 20, failed,

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -27,13 +28,23 @@ class ChatServiceTest {
     @GrpcClient("demo")
     private ChatServiceGrpc.ChatServiceBlockingStub blocking;
 
+    @Autowired
+    private ChatProperties properties;
+
     @GrpcClient("demo")
     private ChatServiceGrpc.ChatServiceStub async;
 
+    /**
+     * The pacing's lower bound is exact, not a guess about delivery: the server starts its timer after it has the
+     * request, which is after the client sent it, and a scheduled tick never runs early, so reply {@code i} cannot
+     * arrive before {@code i} intervals after the call began, however late any earlier reply was delivered. (Gaps
+     * between arrivals have no such bound: a late reply shortens the next gap.)
+     */
     @Test
     void serverStreamSendsTheConfiguredMessagesOneIntervalApart() {
         List<String> texts = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
+        long called = System.nanoTime();
         blocking.serverStream(message("start")).forEachRemaining(reply -> {
             arrivals.add(System.nanoTime());
             texts.add(reply.getMessageText());
@@ -41,9 +52,10 @@ class ChatServiceTest {
 
         assertThat(texts).containsExactly("Hello world", "This is server streaming grpc", "Good bye");
         for (int i = 1; i < arrivals.size(); i++) {
-            // 100 ms apart; the lower bound leaves room for a late delivery of the previous message.
-            assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1)))
-                    .isBetween(Duration.ofMillis(50), Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(arrivals.get(i) - called)).as("reply %d since the call", i)
+                    .isGreaterThanOrEqualTo(properties.serverStream().interval().multipliedBy(i));
+            assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1))).as("gap before reply %d", i)
+                    .isLessThan(WAIT);
         }
     }
 

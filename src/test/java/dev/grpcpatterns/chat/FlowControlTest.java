@@ -21,13 +21,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -37,16 +37,33 @@ import org.junit.jupiter.api.Test;
  * Flow control, deadlines and cancellation of the streaming patterns over a real Netty port. The measure is
  * how many replies the service has handed to the transport: against a client that does not read, that count
  * must stop at what the HTTP/2 window holds, not grow with what the service would like to send.
+ *
+ * <p>No test waits for "no change for a while". The client's window is fixed ({@link #WINDOW}, no auto-tuning), so
+ * where the service must stop is known: the first reply that does not fit completely ({@link #stallsAt}) stays
+ * queued in the transport, above grpc-java's 32 KiB ready threshold, until the client reads, so from then on
+ * {@code isReady()} is false and no {@code onReady} can come. The test waits for that event (the service asked
+ * {@code isReady()} and was told no, with that many replies handed over) and also records any reply handed over
+ * while the service's last answer was "no" (no {@code onReady} since): a service that ignores readiness fails,
+ * however fast it is.
  */
 class FlowControlTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String BIG = "x".repeat(64 * 1024);
     private static final int MANY = 2000;
-    /** 2000 replies of 64 KiB are 128 MiB; the 1 MiB HTTP/2 window holds 16 of them (measured: 16). */
+    /** The client's HTTP/2 window (stream and connection), fixed: 1 MiB holds 15 replies of 64 KiB and part of a 16th. */
+    private static final int WINDOW = 1024 * 1024;
+    /** Far beyond what the window holds (2000 replies of 64 KiB are 128 MiB). */
     private static final int BOUND = 100;
+    /** gRPC's length-prefixed message framing: a flag byte and a 4-byte length before each message. */
+    private static final int FRAME_HEADER = 5;
 
     private final AtomicInteger handedToTransport = new AtomicInteger();
+    private final AtomicInteger receivedByService = new AtomicInteger();
+    /** The most replies handed over when the service was told "not ready". */
+    private final AtomicInteger notReadyAt = new AtomicInteger();
+    /** Replies handed over while the service's last answer from {@code isReady()} was "no" (and no onReady since). */
+    private final AtomicInteger sentWhileNotReady = new AtomicInteger();
     /** Calls the server started and has not yet seen end: completed, or cancelled (deadline, client, connection). */
     private final AtomicInteger activeCalls = new AtomicInteger();
     private final PacingTimer pacing = new PacingTimer();
@@ -57,25 +74,55 @@ class FlowControlTest {
         ChatProperties properties = new ChatProperties(
                 new ChatProperties.ServerStream(serverStreamMessages, interval),
                 new ChatProperties.ClientStream(10, 1000), new ChatProperties.MessageLog(20));
-        ServerInterceptor countSends = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                    ServerCallHandler<Q, R> next) {
-                return next.startCall(new SimpleForwardingServerCall<>(call) {
-                    @Override
-                    public void sendMessage(R message) {
-                        handedToTransport.incrementAndGet();
-                        super.sendMessage(message);
-                    }
-                }, headers);
-            }
-        };
-        ServerInterceptor countActive = new ServerInterceptor() {
+        server = NettyServerBuilder.forPort(0)
+                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), watchCalls()))
+                .build()
+                .start();
+        channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext()
+                .flowControlWindow(WINDOW).build();
+    }
+
+    /** Counts open calls, what the service hands over and receives, and what it is told about readiness. */
+    private ServerInterceptor watchCalls() {
+        return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
                 activeCalls.incrementAndGet();
-                return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+                AtomicBoolean toldNotReady = new AtomicBoolean();
+                ServerCall<Q, R> counted = new SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public boolean isReady() {
+                        boolean ready = super.isReady();
+                        toldNotReady.set(!ready);
+                        if (!ready) {
+                            notReadyAt.accumulateAndGet(handedToTransport.get(), Math::max);
+                        }
+                        return ready;
+                    }
+
+                    @Override
+                    public void sendMessage(R message) {
+                        if (toldNotReady.get()) {
+                            sentWhileNotReady.incrementAndGet();
+                        }
+                        handedToTransport.incrementAndGet();
+                        super.sendMessage(message);
+                    }
+                };
+                return new SimpleForwardingServerCallListener<>(next.startCall(counted, headers)) {
+                    @Override
+                    public void onMessage(Q message) {
+                        receivedByService.incrementAndGet();
+                        super.onMessage(message);
+                    }
+
+                    @Override
+                    public void onReady() {
+                        toldNotReady.set(false);
+                        super.onReady();
+                    }
+
                     @Override
                     public void onComplete() {
                         activeCalls.decrementAndGet();
@@ -90,11 +137,6 @@ class FlowControlTest {
                 };
             }
         };
-        server = NettyServerBuilder.forPort(0)
-                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), countSends, countActive))
-                .build()
-                .start();
-        channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
     }
 
     @AfterEach
@@ -102,6 +144,7 @@ class FlowControlTest {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         pacing.destroy();
+        assertThat(sentWhileNotReady.get()).as("replies handed over while the transport was not ready").isZero();
     }
 
     @Test
@@ -110,8 +153,8 @@ class FlowControlTest {
         RecordingListener replies = new RecordingListener();
         ClientCall<ChatMessage, ChatMessage> call = startServerStream(replies);
 
-        int buffered = awaitSteady(handedToTransport::get);
-        assertThat(buffered).isPositive().isLessThan(BOUND);
+        int buffered = awaitStalled(stallsAt(ChatService.message(BIG)));
+        assertThat(buffered).isLessThan(BOUND);
 
         call.request(Integer.MAX_VALUE);
         assertThat(replies.status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
@@ -124,7 +167,7 @@ class FlowControlTest {
         start(Collections.nCopies(MANY, BIG), Duration.ZERO);
         RecordingListener replies = new RecordingListener();
         ClientCall<ChatMessage, ChatMessage> call = startServerStream(replies);
-        int buffered = awaitSteady(handedToTransport::get);
+        int buffered = awaitStalled(stallsAt(ChatService.message(BIG)));
         assertThat(activeCalls.get()).isEqualTo(1);
 
         call.cancel("client gone", null);
@@ -135,36 +178,35 @@ class FlowControlTest {
                 .isEqualTo(Status.Code.CANCELLED);
     }
 
+    /**
+     * The client sends more than the window could ever carry, without waiting for readiness (grpc-java buffers
+     * it), and reads nothing: the service answers until its replies fill the client's window and then reads no
+     * more of the client's messages.
+     */
     @Test
     void chatStopsReadingFromAClientThatDoesNotReadItsReplies() throws Exception {
         start(List.of("unused"), Duration.ZERO);
         RecordingListener replies = new RecordingListener();
         ClientCall<ChatMessage, ChatMessage> call = channel.newCall(ChatServiceGrpc.getChatMethod(), CallOptions.DEFAULT);
         call.start(replies, new Metadata());
-
-        // Send while the transport takes more; once the server stops reading, it stops taking them.
-        int sent = 0;
-        while (sent < MANY) {
-            if (call.isReady()) {
-                call.sendMessage(ChatService.message(BIG));
-                sent++;
-            } else if (!replies.ready.tryAcquire(3, TimeUnit.SECONDS) && !call.isReady()) {
-                break;
-            }
+        for (int i = 0; i < BOUND; i++) {
+            call.sendMessage(ChatService.message(BIG));
         }
-        int answered = awaitSteady(handedToTransport::get);
 
-        assertThat(sent).isLessThan(BOUND);
-        assertThat(answered).isPositive().isLessThan(BOUND);
+        int answered = awaitStalled(stallsAt(ChatService.message("Received: " + BIG)));
+        assertThat(answered).isLessThan(BOUND);
+        assertThat(receivedByService.get()).as("messages the service read").isEqualTo(answered);
 
         call.cancel("client gone", null);
         awaitZero(activeCalls::get);
         assertThat(handedToTransport.get()).isEqualTo(answered);
+        assertThat(receivedByService.get()).isEqualTo(answered);
     }
 
     @Test
     void aDeadlineOrACancelStopsThePacingTimer() throws Exception {
-        start(Collections.nCopies(MANY, "tick"), Duration.ofMillis(100));
+        Duration interval = Duration.ofMillis(100);
+        start(Collections.nCopies(MANY, "tick"), interval);
 
         Iterator<ChatMessage> paced = ChatServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(700, TimeUnit.MILLISECONDS)
@@ -189,8 +231,12 @@ class FlowControlTest {
         awaitZero(pacing::pendingTicks);
         int sentAfterCancel = handedToTransport.get();
         assertThat(sentAfterCancel).isLessThan(BOUND);
-        // Were the timer still running, a tick would be due every 100 ms.
-        assertThat(awaitSteady(handedToTransport::get)).isEqualTo(sentAfterCancel);
+        // A latch on the pacing timer itself: its one thread runs ticks in the order they are due, so once a probe
+        // due one interval from now has run, any tick a live stream would have scheduled has run before it.
+        CountDownLatch probe = new CountDownLatch(1);
+        pacing.after(interval, probe::countDown);
+        assertThat(probe.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(handedToTransport.get()).as("replies after the cancel").isEqualTo(sentAfterCancel);
     }
 
     private ClientCall<ChatMessage, ChatMessage> startServerStream(RecordingListener replies) {
@@ -202,22 +248,19 @@ class FlowControlTest {
         return call;
     }
 
-    /** Polls until the value is positive and has not changed for two seconds, and returns it. */
-    private static int awaitSteady(IntSupplier value) throws InterruptedException {
-        awaitAtLeast(value, 1);
-        Instant end = Instant.now().plus(TIMEOUT);
-        int last = value.getAsInt();
-        int unchangedPolls = 0;
-        while (unchangedPolls < 20) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("still changing after " + TIMEOUT + ": " + last);
-            }
-            Thread.sleep(100);
-            int now = value.getAsInt();
-            unchangedPolls = now == last ? unchangedPolls + 1 : 0;
-            last = now;
-        }
-        return last;
+    /** The reply that cannot be written completely into the client's window: the one after those that fit. */
+    private static int stallsAt(ChatMessage reply) {
+        return WINDOW / (reply.getSerializedSize() + FRAME_HEADER) + 1;
+    }
+
+    /**
+     * Waits until the service has been told "not ready" with {@code replies} handed over (from then on the transport
+     * stays not ready, see the class comment) and returns how many were handed over: exactly that many.
+     */
+    private int awaitStalled(int replies) {
+        await().atMost(TIMEOUT).until(notReadyAt::get, at -> at >= replies);
+        assertThat(handedToTransport.get()).as("replies handed over when the window was full").isEqualTo(replies);
+        return replies;
     }
 
     private static void awaitZero(IntSupplier value) {
@@ -233,16 +276,10 @@ class FlowControlTest {
 
         final AtomicInteger received = new AtomicInteger();
         final CompletableFuture<Status> status = new CompletableFuture<>();
-        final Semaphore ready = new Semaphore(0);
 
         @Override
         public void onMessage(ChatMessage message) {
             received.incrementAndGet();
-        }
-
-        @Override
-        public void onReady() {
-            ready.release();
         }
 
         @Override

@@ -2,27 +2,16 @@ package dev.grpcpatterns.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.FileSystemResource;
 
 /**
  * docs/configuration.md's settings reference and application.yml agree: every key of application.yml, in every
@@ -38,35 +27,27 @@ import org.springframework.core.io.FileSystemResource;
  */
 class ConfigurationReferenceTest {
 
-    private static final String PROFILE_KEY = "spring.config.activate.on-profile";
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
     private static final Pattern PROFILE_VALUE = Pattern.compile("`([^`]*)` in `([^`]+)`");
-
-    /** One key as application.yml sets it in one document: {@code profile} null for a document every start reads. */
-    record Setting(String key, String profile, List<String> values) {
-        String where() {
-            return "application.yml" + (profile == null ? "" : " (profile " + profile + ")");
-        }
-    }
 
     /** One key as the reference names it, with the row's Default cell and the key's place among the row's keys. */
     record Documented(String key, int line, int position, String defaultCell) {
     }
 
-    private static List<Setting> settings;
+    private static List<SettingNames.Setting> settings;
     private static Map<ConfigurationPropertyName, Documented> reference;
 
     @BeforeAll
     static void read() throws IOException {
-        settings = settings();
+        settings = SettingNames.settings();
         reference = reference();
     }
 
     @Test
     void everyKeyOfApplicationYmlIsInTheReferenceWithItsDefault() {
         List<String> problems = new ArrayList<>();
-        for (Setting setting : settings) {
-            Documented row = reference.get(name(setting.key()));
+        for (SettingNames.Setting setting : settings) {
+            Documented row = reference.get(SettingNames.name(setting.key()));
             if (row == null) {
                 problems.add(setting.where() + ": " + setting.key() + " has no row in docs/configuration.md's "
                         + "settings reference");
@@ -82,13 +63,11 @@ class ConfigurationReferenceTest {
     }
 
     @Test
-    void everyKeyTheReferenceNamesExists() throws IOException {
-        Set<ConfigurationPropertyName> known = new TreeSet<>();
-        settings.forEach(s -> known.add(name(s.key())));
-        Map<ConfigurationPropertyName, String> metadata = metadata();
+    void everyKeyTheReferenceNamesExists() {
+        SettingNames known = SettingNames.load();
         List<String> problems = new ArrayList<>();
         reference.forEach((name, row) -> {
-            if (!known.contains(name) && !inMetadata(name, metadata)) {
+            if (!known.exists(name)) {
                 problems.add("docs/configuration.md:" + row.line() + ": " + row.key() + " is neither in "
                         + "application.yml nor in the configuration metadata on the classpath");
             }
@@ -96,7 +75,7 @@ class ConfigurationReferenceTest {
         assertThat(problems).as("keys in docs/configuration.md that do not exist").isEmpty();
     }
 
-    private static String defaultProblem(Setting setting, Documented row) {
+    private static String defaultProblem(SettingNames.Setting setting, Documented row) {
         String cell = row.defaultCell();
         String value = String.join(", ", setting.values());
         if (setting.profile() != null) {
@@ -135,27 +114,6 @@ class ConfigurationReferenceTest {
         return element.matches("([a-z0-9_]+\\.)+[A-Z]\\w*") ? element.substring(element.lastIndexOf('.') + 1) : element;
     }
 
-    /** Every key of every document of application.yml; a list's {@code [0]}, {@code [1]} are one key. */
-    private static List<Setting> settings() throws IOException {
-        List<Setting> settings = new ArrayList<>();
-        List<PropertySource<?>> documents = new YamlPropertySourceLoader()
-                .load("application.yml", new FileSystemResource(DocLinksTest.ROOT.resolve("application.yml")));
-        for (PropertySource<?> document : documents) {
-            EnumerablePropertySource<?> source = (EnumerablePropertySource<?>) document;
-            Object profile = source.getProperty(PROFILE_KEY);
-            Map<String, List<String>> keys = new LinkedHashMap<>();
-            for (String property : source.getPropertyNames()) {
-                if (!property.equals(PROFILE_KEY)) {
-                    keys.computeIfAbsent(property.replaceAll("\\[\\d+]$", ""), k -> new ArrayList<>())
-                            .add(String.valueOf(source.getProperty(property)));
-                }
-            }
-            keys.forEach((key, values) -> settings.add(
-                    new Setting(key, profile == null ? null : profile.toString(), values)));
-        }
-        return settings;
-    }
-
     /** The keys of docs/configuration.md's settings reference, a grouped row's siblings spelled out. */
     private static Map<ConfigurationPropertyName, Documented> reference() {
         Map<ConfigurationPropertyName, Documented> reference = new LinkedHashMap<>();
@@ -174,7 +132,7 @@ class ConfigurationReferenceTest {
                 } else {
                     name = last.substring(0, last.lastIndexOf('.') + 1) + name;
                 }
-                Documented previous = reference.put(name(name),
+                Documented previous = reference.put(SettingNames.name(name),
                         new Documented(name, row.line(), position++, row.cells().get(1)));
                 if (previous != null) {
                     throw new AssertionError("docs/configuration.md:" + row.line() + ": " + name
@@ -185,63 +143,5 @@ class ConfigurationReferenceTest {
         return reference;
     }
 
-    /** Every property of the configuration metadata on the classpath, with its type. */
-    private static Map<ConfigurationPropertyName, String> metadata() throws IOException {
-        Map<ConfigurationPropertyName, String> properties = new LinkedHashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        ClassLoader loader = ConfigurationReferenceTest.class.getClassLoader();
-        for (String file : List.of("META-INF/spring-configuration-metadata.json",
-                "META-INF/additional-spring-configuration-metadata.json")) {
-            for (URL url : Collections.list(loader.getResources(file))) {
-                try (InputStream in = url.openStream()) {
-                    for (JsonNode property : json.readTree(in).path("properties")) {
-                        properties.put(name(property.path("name").asText()), property.path("type").asText(""));
-                    }
-                }
-            }
-        }
-        assertThat(properties).as("configuration metadata on the classpath").isNotEmpty();
-        return properties;
-    }
 
-    /**
-     * A key is in the metadata when it is a property there, or an entry of a map property: any entry of a map
-     * of plain values ({@code logging.level.<logger>}); for a map of objects whose metadata shows an example entry
-     * ({@code grpc.client.GLOBAL.address}), an entry with a property of the same name ({@code grpc.client.demo.address}).
-     */
-    private static boolean inMetadata(ConfigurationPropertyName name, Map<ConfigurationPropertyName, String> metadata) {
-        if (metadata.containsKey(name)) {
-            return true;
-        }
-        for (Map.Entry<ConfigurationPropertyName, String> property : metadata.entrySet()) {
-            ConfigurationPropertyName map = property.getKey();
-            if (!property.getValue().startsWith("java.util.Map<") || !map.isAncestorOf(name)) {
-                continue;
-            }
-            int entry = map.getNumberOfElements();   // the element of `name` that is the map's key
-            List<ConfigurationPropertyName> examples = metadata.keySet().stream()
-                    .filter(other -> map.isAncestorOf(other) && other.getNumberOfElements() > entry + 1)
-                    .toList();
-            if (examples.isEmpty()) {
-                return true;
-            }
-            String rest = tail(name, entry + 1);
-            if (examples.stream().anyMatch(example -> tail(example, entry + 1).equals(rest))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String tail(ConfigurationPropertyName name, int from) {
-        StringBuilder tail = new StringBuilder();
-        for (int i = from; i < name.getNumberOfElements(); i++) {
-            tail.append('.').append(name.getElement(i, ConfigurationPropertyName.Form.UNIFORM));
-        }
-        return tail.toString();
-    }
-
-    private static ConfigurationPropertyName name(String key) {
-        return ConfigurationPropertyName.adapt(key, '.');
-    }
 }

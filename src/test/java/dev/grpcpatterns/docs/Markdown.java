@@ -28,12 +28,18 @@ final class Markdown {
     record Line(int number, String text) {
     }
 
+    /** A fenced code block: its info string ({@code sh}, {@code proto}, "" for none), first line's number, lines. */
+    record Block(String language, int line, List<String> lines) {
+    }
+
     final Path path;
     final List<Line> prose;
+    final List<Block> blocks;
 
-    private Markdown(Path path, List<Line> prose) {
+    private Markdown(Path path, List<Line> prose, List<Block> blocks) {
         this.path = path;
         this.prose = prose;
+        this.blocks = blocks;
     }
 
     static Markdown read(Path path) {
@@ -44,18 +50,24 @@ final class Markdown {
             throw new UncheckedIOException(e);
         }
         List<Line> prose = new ArrayList<>();
+        List<Block> blocks = new ArrayList<>();
         String fence = null;
+        List<String> code = null;
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = FENCE.matcher(lines.get(i));
             if (fence == null && m.find()) {
                 fence = m.group(1);
+                code = new ArrayList<>();
+                blocks.add(new Block(lines.get(i).substring(m.end()).trim(), i + 2, code));
             } else if (fence != null && m.find() && m.group(1).startsWith(fence)) {
                 fence = null;
             } else if (fence == null) {
                 prose.add(new Line(i + 1, lines.get(i)));
+            } else {
+                code.add(lines.get(i));
             }
         }
-        return new Markdown(path, prose);
+        return new Markdown(path, prose, blocks);
     }
 
     /** The anchors GitHub gives this file's headings (duplicates numbered -1, -2, ...), and explicit {@code <a id>}s. */

@@ -13,6 +13,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -38,6 +43,10 @@ class DemoTokenIT {
 
     private static final int PORT = AppProcess.freePort();
     private static final String CLIENT = "short-lived-client";
+    /** The principal demo/DemoTokens authorizes as. */
+    private static final String DEMO_PRINCIPAL = "grpc-patterns-demo";
+    /** Spring Security's client-credentials provider renews a token this long before its expiry (its default). */
+    private static final Duration PROVIDER_CLOCK_SKEW = Duration.ofSeconds(60);
 
     @TempDir
     static Path certs;
@@ -71,6 +80,9 @@ class DemoTokenIT {
     @Autowired
     DemoClient demo;
 
+    @Autowired
+    OAuth2AuthorizedClientService authorizedClients;
+
     @Test
     void demoFlowsPassOverMutualTlsWithItsToken() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -92,17 +104,33 @@ class DemoTokenIT {
         }
     }
 
+    /**
+     * When renewal is due is read from the token the demo holds (its expiry, less the client-credentials provider's
+     * clock skew), not assumed from the authorization server's settings; the test waits exactly until then.
+     */
     @Test
     void theDemoRenewsItsTokenBeforeItExpires() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
         demo.sayHello(lines::add);
+        OAuth2AccessToken held = heldToken();
         int issued = authorizationServer.issued(CLIENT);
+        Instant renewalDue = held.getExpiresAt().minus(PROVIDER_CLOCK_SKEW);
+        assertThat(Instant.now()).as("a token of 65 s is fresh for 5 s").isBefore(renewalDue);
+
         demo.sayHello(lines::add);
         assertThat(authorizationServer.issued(CLIENT)).as("a fresh token is reused").isEqualTo(issued);
-        // 65 s tokens are within the client's 60 s clock skew of their expiry after 5 s: the next call renews.
-        Thread.sleep(6_000);
+
+        Thread.sleep(Duration.between(Instant.now(), renewalDue).toMillis() + 1);
         demo.sayHello(lines::add);
-        assertThat(authorizationServer.issued(CLIENT)).as("renewed before it expired").isEqualTo(issued + 1);
+        assertThat(Instant.now()).as("renewed before the held token expired").isBefore(held.getExpiresAt());
+        assertThat(authorizationServer.issued(CLIENT)).as("renewed once renewal was due").isEqualTo(issued + 1);
+        assertThat(heldToken().getTokenValue()).isNotEqualTo(held.getTokenValue());
         assertThat(lines).containsOnly("Hello, Hyeonghwan!").hasSize(3);
+    }
+
+    private OAuth2AccessToken heldToken() {
+        OAuth2AuthorizedClient client = authorizedClients.loadAuthorizedClient("demo", DEMO_PRINCIPAL);
+        assertThat(client).as("the demo's authorized client").isNotNull();
+        return client.getAccessToken();
     }
 }

@@ -23,7 +23,9 @@ import org.springframework.test.context.ContextConfiguration;
         "demo.chat-pause=0s",
         "demo.deadline=10s",
         "chat.server-stream.interval=100ms",
-        "chat.message-log.max-per-second=100000"
+        "chat.message-log.max-per-second=100000",
+        // a fixed commit for /actuator/info: the build writes git.properties only from a git checkout
+        "spring.info.git.location=classpath:dev/grpcpatterns/operations/git.properties"
 })
 @ContextConfiguration(initializers = OwnGrpcPort.class)
 public @interface ServiceTest {

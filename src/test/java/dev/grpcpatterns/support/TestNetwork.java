@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Test hosts on a real network: Linux network namespaces ({@code ip netns}) joined by veth pairs, each end with its
  * own address in 10.250.0.0/16, made by the test and removed by {@link #close()}. The root namespace (the test's own
  * JVM) is a host too. Everything is named with one prefix, so what a crashed earlier run left behind is removed first.
- * Needs root and iproute2; {@link #unavailableBecause()} says why a test has to be skipped.
+ * Needs root, iproute2 and iptables; {@link #unavailableBecause()} says what is missing (see {@link Prerequisites}).
  */
 public final class TestNetwork implements AutoCloseable {
 
