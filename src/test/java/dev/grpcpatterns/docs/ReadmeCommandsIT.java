@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +35,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
  *   <li>{@code java -jar target/grpc-patterns.jar ...}: the {@code client} profile runs to its end against a server
  *       started from the jar (its {@code localhost:50051} pointed at that server's port) and must exit 0 with the
  *       article's output; any other is started as a server;</li>
- *   <li>{@code docker run ... grpc-patterns ARGS}: the image's jar is started with the command's environment
+ *   <li>{@code docker run ... grpc-patterns ARGS}: the image's jar is started with the image's environment (the Dockerfile's ENV lines), the command's
  *       ({@code -e}) and arguments, its published ports ({@code -p}) mapped to free ones; the Docker suite
  *       (src/test/docker) runs the image itself;</li>
  *   <li>{@code curl URL}: the GET, with the URL's published port mapped; a comment that starts with a JSON body is
@@ -224,10 +228,12 @@ class ReadmeCommandsIT {
     record DockerRun(Map<String, String> environment, Map<Integer, Integer> published, List<String> args) {
 
         private static final List<String> FLAGS = List.of("-d", "--rm", "-it", "-t", "-i");
+        private static final Pattern DOCKERFILE_ENV = Pattern.compile("ENV\\s+(\\w+)=(\\S+)\\s*");
         private static final List<String> WITH_VALUE = List.of("--name", "--stop-timeout", "--network", "--memory");
 
         static DockerRun parse(String where, List<String> words) {
-            Map<String, String> environment = new LinkedHashMap<>();
+            // The image's own environment first (the Dockerfile's ENV lines: its prod profile), then -e over it.
+            Map<String, String> environment = new LinkedHashMap<>(imageEnvironment());
             Map<Integer, Integer> published = new LinkedHashMap<>();
             int i = 2;
             while (i < words.size() && !words.get(i).equals(IMAGE)) {
@@ -252,6 +258,21 @@ class ReadmeCommandsIT {
                 throw new AssertionError(where + ": docker run of an image other than " + IMAGE);
             }
             return new DockerRun(environment, published, words.subList(i + 1, words.size()));
+        }
+
+        private static Map<String, String> imageEnvironment() {
+            Map<String, String> environment = new LinkedHashMap<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
+                    Matcher env = DOCKERFILE_ENV.matcher(line);
+                    if (env.matches()) {
+                        environment.put(env.group(1), env.group(2));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return environment;
         }
     }
 
