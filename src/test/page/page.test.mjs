@@ -33,7 +33,7 @@ before(async () => {
       "--disable-component-update", "--disable-sync"],
   });
 });
-after(async () => browser?.close());
+after(async () => browser?.close());   // closes every page with it
 
 /** A fresh page (own context: no shared cache or storage), with what it requested and any page error recorded. */
 async function open(viewport = { width: 1600, height: 1000 }, extra = {}) {
@@ -88,7 +88,7 @@ async function eventually(what, condition, timeoutMs = 10_000) {
 
 /** The times the diagram shows for its replies (arrows towards the browser, the final status left out). */
 async function replyTimes(page, id) {
-  const times = await panel(page, id).locator(".arrow.to-client:not(.status) time").allTextContents();
+  const times = await panel(page, id).locator(".arrow.to-client:not(.final) time").allTextContents();
   return times.map((time) => Number.parseFloat(time.replace("+", "")));
 }
 
@@ -136,45 +136,41 @@ async function expectCancelFreesTheCall(page, id, inputs, method) {
       === cancelledBefore + 1);
 }
 
+/** One page for the checks that follow its first play (each opening costs a play of about 6 s). */
+let desktop;
+async function playedPage() {
+  desktop ??= open();
+  const page = await desktop;
+  await played(page);
+  return page;
+}
+
 if (!TOKEN) {
   test("opening the page plays the article's four flows, streamed as the server paces them", async () => {
-    const page = await open();
-    await played(page);
+    const page = await playedPage();
     await expectArticle(page);
     assert.deepEqual(page.errors, []);
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    await page.context().close();
   });
 
   test("the page needs nothing but this jar: every request goes to its own origin", async () => {
-    const page = await open();
-    await played(page);
+    const page = await playedPage();
     const elsewhere = page.requests.filter((url) => !url.startsWith(`${origin}/`)
       && !url.startsWith(origin.replace(/^http/, "ws") + "/"));
     assert.deepEqual(elsewhere, []);
-    await page.context().close();
   });
 
   test("a blank name is INVALID_ARGUMENT, its details naming the field", async () => {
-    const page = await open();
-    await played(page);
-    await expectBlankNameRefused(page);
-    await page.context().close();
+    await expectBlankNameRefused(await playedPage());
   });
 
   test("Cancel ends the server's ServerStream call (gRPC-Web over fetch)", async () => {
-    const page = await open();
-    await played(page);
-    await expectCancelFreesTheCall(page, "server-stream", { input: "start" }, "ServerStream");
-    await page.context().close();
+    await expectCancelFreesTheCall(await playedPage(), "server-stream", { input: "start" }, "ServerStream");
   });
 
   test("Cancel ends the server's Chat call (gRPC over WebSocket)", async () => {
-    const page = await open();
-    await played(page);
     // a long pause after the first answer: only Cancel can end this call
-    await expectCancelFreesTheCall(page, "chat", { input: "one\ntwo", pause: 600 }, "Chat");
-    await page.context().close();
+    await expectCancelFreesTheCall(await playedPage(), "chat", { input: "one\ntwo", pause: 600 }, "Chat");
   });
 
   test("a phone-sized screen: one column, nothing wider than the screen, the same flows", async () => {
@@ -193,24 +189,27 @@ if (!TOKEN) {
   });
 } else {
   test("identity on, no token: every flow of the first play is UNAUTHENTICATED", async () => {
-    const page = await open();
-    await played(page);
+    const page = await playedPage();
     for (const id of PATTERNS) {
       assert.equal(await panel(page, id).getAttribute("data-code"), "UNAUTHENTICATED", id);
     }
-    await page.context().close();
   });
 
-  test("identity on, with a token: the article's flows, a blank name's details, Cancel", async () => {
-    const page = await open();
-    await played(page);
+  test("identity on, with a token: the article's flows", async () => {
+    const page = await playedPage();
     await page.locator("#token").fill(TOKEN);
     await page.locator("#replay").click();
     await played(page);
     await expectArticle(page);
-    await expectBlankNameRefused(page);
+  });
+
+  test("identity on, with a token: a blank name is INVALID_ARGUMENT, its details naming the field", async () => {
+    await expectBlankNameRefused(await playedPage());
+  });
+
+  test("identity on, with a token: Cancel ends the server's ServerStream and Chat calls", async () => {
+    const page = await playedPage();
     await expectCancelFreesTheCall(page, "server-stream", { input: "start" }, "ServerStream");
     await expectCancelFreesTheCall(page, "chat", { input: "one\ntwo", pause: 600 }, "Chat");
-    await page.context().close();
   });
 }

@@ -16,10 +16,10 @@ started=$SECONDS
 
 HERE=src/test/page
 JAR=target/grpc-patterns.jar
-AUTHSERVER=src/test/security/authserver/target/test-authorization-server.jar
 PY=/usr/bin/python3
 SUITE=page
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check
+source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, await_log,
+                           # build_authorization_server, start_authorization_server, token
 
 [[ -f $JAR ]] || { echo "page: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
 SCREENSHOT=$WORK/page.png
@@ -30,15 +30,10 @@ DEBS=(chromium fonts-dejavu-core curl)
 command -v npm >/dev/null || DEBS+=(nodejs npm)
 install_debs "${DEBS[@]}"
 (cd $HERE && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "page: npm ci failed" >&2; exit 1; }
-./mvnw -q -B -ntp -f src/test/security/authserver/pom.xml package -DskipTests \
-    || { echo "page: building the authorization server failed" >&2; exit 1; }
+build_authorization_server || exit 1
 
 check "the page's libraries are the locked npm packages' files, unchanged" node $HERE/vendor.mjs --check
 
-await_log() {   # await_log FILE TEXT SECONDS
-    for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" && return 0; sleep 0.1; done
-    echo "no '$2' in $1 within $3 s"; tail -50 "$1"; return 1
-}
 start_jar() {   # start_jar LOG ARGS...: the jar on free ports, its HTTP port in HTTP_PORT
     local log=$1
     shift
@@ -57,17 +52,10 @@ check "chromium: the page, identity off" browser SCREENSHOT="$SCREENSHOT"
 kill "${pids[-1]}"
 
 # Identity on: the authorization server, then the jar trusting it.
-AS_PORT=$(free_port)
-java -XX:TieredStopAtLevel=1 -jar $AUTHSERVER --server.port=$AS_PORT --spring.config.location=classpath:/application.yml \
-    >"$WORK/authserver.log" 2>&1 &
-pids+=($!)
-await_log "$WORK/authserver.log" "Started TestAuthorizationServer" 180 || exit 1
-ISSUER=http://localhost:$AS_PORT
+start_authorization_server || exit 1
 start_jar "$WORK/jar-identity.log" --spring.security.oauth2.resourceserver.jwt.issuer-uri=$ISSUER \
     --spring.security.oauth2.resourceserver.jwt.audiences=grpc-patterns || exit 1
-TOKEN=$(curl -sf -u chat-client:chat-secret -d grant_type=client_credentials -d scope=chat "$ISSUER/oauth2/token" \
-    | $PY -c 'import json, sys; print(json.load(sys.stdin)["access_token"])') \
-    || { echo "page: no token from $ISSUER" >&2; exit 1; }
+TOKEN=$(token chat-client chat) || { echo "page: no token from $ISSUER" >&2; exit 1; }
 check "chromium: the page, identity on" browser TOKEN="$TOKEN"
 no_token_logged() { ! grep -F -e "$TOKEN" "$WORK/jar-identity.log"; }
 check "jar: the page's token reached no log" no_token_logged

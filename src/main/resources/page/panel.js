@@ -8,7 +8,8 @@ const template = document.getElementById("pattern");
 /** A message as its type name and its fields by their .proto names, empty ones included: what crossed the wire. */
 function label(schema, message) {
   const fields = toJson(schema, message, { alwaysEmitImplicit: true, useProtoFieldName: true });
-  return `${schema.name} ${JSON.stringify(fields)}`;
+  return `${schema.name} { ${Object.entries(fields).map(([name, value]) => `${name}: ${JSON.stringify(value)}`)
+    .join(", ")} }`;
 }
 
 function seconds(value) {
