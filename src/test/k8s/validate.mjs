@@ -180,7 +180,7 @@ check("the prod pods need callers with an identity (or say they are open on purp
   const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
   const jwt = ["SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWKSETURI"]
     .some((name) => env[name]);
-  if (!jwt && env.SECURITY_OPENONPURPOSE !== "true") return "the prod profile would refuse to start: no issuer, no JWK set";
+  if (!jwt && env.IDENTITY_OPENONPURPOSE !== "true") return "the prod profile would refuse to start: no issuer, no JWK set";
   if (!jwt) return;
   const [job] = find("Job");
   const jobEnv = new Set((job?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => e.name));

@@ -84,6 +84,17 @@ node_without_token() {
 }
 check "node: grpc-js client without a token is UNAUTHENTICATED" node_without_token
 
+# The web protocols on the HTTP port take the same way into the services: the same identity rules (docs/web.md).
+web_say_hello() {   # web_say_hello EXPECTED_HTTP_STATUS [TOKEN]: a Connect JSON call, as docs/web.md's curl
+    local got
+    got=$(curl -s -o "$WORK/web.out" -w '%{http_code}' -H 'content-type: application/json' \
+        ${2:+-H "authorization: Bearer $2"} -d '{"name":"Hyeonghwan"}' \
+        localhost:$HTTP_PORT/grpcpatterns.v1.Greeter/SayHello)
+    [[ $got == "$1" ]] || { echo "HTTP $got, not $1:"; cat "$WORK/web.out"; return 1; }
+}
+check "web: Connect JSON SayHello with a token answers" web_say_hello 200 "$CHAT_TOKEN"
+check "web: Connect JSON SayHello without a token is HTTP 401 (unauthenticated)" web_say_hello 401
+
 # The jar's client profile gets its own token (client credentials) and passes; without a registration it fails.
 jar_client() {
     java -jar $JAR --spring.profiles.active=client --grpc.client.demo.address=static://localhost:$GRPC_PORT \

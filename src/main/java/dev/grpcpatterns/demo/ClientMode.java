@@ -1,6 +1,5 @@
 package dev.grpcpatterns.demo;
 
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -30,15 +29,8 @@ class ClientMode implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws InterruptedException {
-        int status = 0;
-        try {
-            demo.runAll(log::info);
-            log.info("All four patterns answered");
-        } catch (StatusRuntimeException e) {
-            log.error("Demo failed: {}", e.getStatus());
-            status = 1;
-        }
-        int exitCode = status;
-        System.exit(SpringApplication.exit(context, () -> exitCode));
+        int status = DemoRun.runFlows(demo, log, "All four patterns answered");
+        // On the main thread, inside start-up: the context is closed here, before start-up could go on.
+        System.exit(SpringApplication.exit(context, () -> status));
     }
 }

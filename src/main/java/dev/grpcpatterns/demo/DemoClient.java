@@ -43,7 +43,7 @@ public class DemoClient {
     private final DemoProperties properties;
     private final ObservationRegistry observations;
 
-    public DemoClient(DemoProperties properties, ObservationRegistry observations) {
+    DemoClient(DemoProperties properties, ObservationRegistry observations) {
         this.properties = properties;
         this.observations = observations;
     }
@@ -63,13 +63,13 @@ public class DemoClient {
                 .getResponseText());
     }
 
-    public void serverStream(Consumer<String> out) {
+    void serverStream(Consumer<String> out) {
         chatBlocking.withDeadline(deadline())
                 .serverStream(message(properties.serverStreamRequest()))
                 .forEachRemaining(reply -> out.accept("Received message: " + reply.getMessageText()));
     }
 
-    public void clientStream(Consumer<String> out) throws InterruptedException {
+    void clientStream(Consumer<String> out) throws InterruptedException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Deadline deadline = deadline();
         StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).clientStream(queueing(events));
@@ -83,7 +83,7 @@ public class DemoClient {
     }
 
     /** Sends each text, prints its answer as it arrives, then pauses before the next, as the article does. */
-    public void chat(Consumer<String> out) throws InterruptedException {
+    void chat(Consumer<String> out) throws InterruptedException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Deadline deadline = deadline();
         StreamObserver<ChatMessage> requests = chat.withDeadline(deadline).chat(queueing(events));

@@ -1,6 +1,5 @@
 package dev.grpcpatterns.demo;
 
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -35,20 +34,15 @@ class DemoRunner {
     @EventListener(ApplicationReadyEvent.class)
     void runDemo() {
         executor.execute(() -> {
-            int exitCode = 1;
+            int status;
             try {
-                demo.runAll(log::info);
-                log.info("Demo finished: all four patterns answered");
-                exitCode = 0;
-            } catch (StatusRuntimeException e) {
-                log.warn("Demo failed: {}", e.getStatus());
+                status = DemoRun.runFlows(demo, log, "Demo finished: all four patterns answered");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             if (properties.exitWhenDone()) {
                 // From a thread of its own: the graceful shutdown waits for this task executor's running tasks.
-                int status = exitCode;
                 new Thread(() -> System.exit(status), "demo-exit").start();
             }
         });

@@ -24,8 +24,8 @@ class DemoServiceConfig implements GrpcChannelConfigurer {
 
     private final Map<String, Object> serviceConfig;
 
-    DemoServiceConfig(DemoRetryProperties retry, DemoHealthCheckProperties healthCheck) {
-        this.serviceConfig = serviceConfig(retry, healthCheck.enabled());
+    DemoServiceConfig(DemoProperties demo) {
+        this.serviceConfig = serviceConfig(demo.retry(), demo.healthCheck().enabled());
     }
 
     @Override
@@ -36,7 +36,7 @@ class DemoServiceConfig implements GrpcChannelConfigurer {
     }
 
     /** The service config as grpc-java's JSON model: maps, lists, strings and doubles. */
-    static Map<String, Object> serviceConfig(DemoRetryProperties retry, boolean healthCheck) {
+    private static Map<String, Object> serviceConfig(DemoProperties.Retry retry, boolean healthCheck) {
         Map<String, Object> sayHello = Map.of(
                 "name", List.of(Map.of(
                         "service", GreeterGrpc.SERVICE_NAME,

@@ -28,14 +28,14 @@ import org.springframework.stereotype.Component;
 @Component
 @GrpcGlobalServerInterceptor
 @Order(OpenCalls.ORDER)
-public class OpenCalls implements ServerInterceptor, MeterBinder {
+class OpenCalls implements ServerInterceptor, MeterBinder {
 
     static final int ORDER = 3000;
 
     private final Set<EndableCall<?, ?>> open = ConcurrentHashMap.newKeySet();
 
     /** Calls started and not yet completed, cancelled (deadline, client, connection loss) or ended here. */
-    public int count() {
+    int count() {
         return open.size();
     }
 

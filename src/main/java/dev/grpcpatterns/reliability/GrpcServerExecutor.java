@@ -1,16 +1,17 @@
 package dev.grpcpatterns.reliability;
 
+import io.grpc.ServerBuilder;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The gRPC server's executor: a fixed number of threads and a bounded queue, instead of grpc-java's default
- * unbounded cached pool that grows a thread per busy call under load.
+ * The gRPC server's executor, installed on the server net.devh builds: a fixed number of threads and a bounded
+ * queue, instead of grpc-java's default unbounded cached pool that grows a thread per busy call under load.
  *
  * <p>When the queue is full the submitting thread runs the callback itself ({@code CallerRunsPolicy}). That
  * thread is a Netty event loop: while it runs the callback it reads no more from its connections, so HTTP/2
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
  * caller-run is short. Not an {@code Executor} bean on purpose: that would switch off Spring Boot's own.
  */
 @Component
-public class GrpcServerExecutor implements DisposableBean {
+class GrpcServerExecutor implements GrpcServerConfigurer, DisposableBean {
 
     private final ThreadPoolExecutor pool;
 
@@ -31,13 +32,9 @@ public class GrpcServerExecutor implements DisposableBean {
                 new ArrayBlockingQueue<>(settings.queueCapacity()), threads, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
-    Executor executor() {
-        return pool;
-    }
-
-    /** Threads the pool has created so far: never more than the configured number. */
-    public int poolSize() {
-        return pool.getPoolSize();
+    @Override
+    public void accept(ServerBuilder<?> builder) {
+        builder.executor(pool);
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.grpcpatterns.security;
 
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
-import dev.grpcpatterns.security.GrpcSecurityProperties.Access;
-import dev.grpcpatterns.security.GrpcSecurityProperties.Rules;
+import dev.grpcpatterns.security.IdentityProperties.Access;
+import dev.grpcpatterns.security.IdentityProperties.Rules;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServiceDescriptor;

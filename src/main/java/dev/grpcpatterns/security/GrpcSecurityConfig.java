@@ -38,7 +38,7 @@ class GrpcSecurityConfig {
 
     @Bean
     AuthenticationManager grpcAuthenticationManager(ObjectProvider<JwtDecoder> jwtDecoder,
-            GrpcSecurityProperties properties) {
+            IdentityProperties properties) {
         List<AuthenticationProvider> providers = new ArrayList<>();
         jwtDecoder.ifAvailable(decoder -> {
             AuthenticationProvider jwt = new JwtAuthenticationProvider(decoder);
@@ -59,7 +59,7 @@ class GrpcSecurityConfig {
     }
 
     @Bean
-    GrpcSecurityMetadataSource grpcAccessRules(GrpcSecurityProperties properties) {
+    GrpcSecurityMetadataSource grpcAccessRules(IdentityProperties properties) {
         return new AccessRules(properties.rules());
     }
 

@@ -10,12 +10,12 @@ import org.springframework.stereotype.Component;
 @Profile("prod")
 class ProdIdentityCheck {
 
-    ProdIdentityCheck(ObjectProvider<AuthenticationManager> grpcAuthentication, GrpcSecurityProperties properties) {
+    ProdIdentityCheck(ObjectProvider<AuthenticationManager> grpcAuthentication, IdentityProperties properties) {
         if (grpcAuthentication.getIfAvailable() == null && !properties.openOnPurpose()) {
             throw new IllegalStateException("The prod profile needs callers with an identity: set "
                     + IdentityConfigured.ISSUER_URI + " or " + IdentityConfigured.JWK_SET_URI
                     + " (JWT bearer tokens), or " + IdentityConfigured.CLIENT_AUTH + "=REQUIRE (mutual TLS); "
-                    + "or security.open-on-purpose=true if the service is open on purpose");
+                    + "or identity.open-on-purpose=true if the service is open on purpose");
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.grpcpatterns.benchmark;
 
 import dev.grpcpatterns.benchmark.LoadGenerator.Workload;
-import dev.grpcpatterns.security.AuthorizationServer;
+import dev.grpcpatterns.support.AuthorizationServer;
 import dev.grpcpatterns.support.AppProcess;
 import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
@@ -65,7 +65,7 @@ public final class AuthCost {
                     "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + authorizationServer.issuer(),
                     "--spring.security.oauth2.resourceserver.jwt.audiences=" + AuthorizationServer.AUDIENCE);
             List<String> noCache = new ArrayList<>(jwt);
-            noCache.add("--security.token-cache-size=0");
+            noCache.add("--identity.token-cache-size=0");
             List<ServerProcess> servers = new ArrayList<>();
             try {
                 servers.add(start(jvmArgs, jar, List.of(), out.resolve("auth-off.log")));

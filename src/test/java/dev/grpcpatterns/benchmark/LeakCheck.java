@@ -4,7 +4,7 @@ import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
-import dev.grpcpatterns.scaling.ReplicaMetrics;
+import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.JvmProbe;
 import dev.grpcpatterns.support.StreamEvents;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
-import dev.grpcpatterns.operations.OpenCalls;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -47,7 +47,8 @@ class FlowControlTest {
     private static final int BOUND = 100;
 
     private final AtomicInteger handedToTransport = new AtomicInteger();
-    private final OpenCalls activeCalls = new OpenCalls();
+    /** Calls the server started and has not yet seen end: completed, or cancelled (deadline, client, connection). */
+    private final AtomicInteger activeCalls = new AtomicInteger();
     private final PacingTimer pacing = new PacingTimer();
     private Server server;
     private ManagedChannel channel;
@@ -69,8 +70,28 @@ class FlowControlTest {
                 }, headers);
             }
         };
+        ServerInterceptor countActive = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                activeCalls.incrementAndGet();
+                return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+                    @Override
+                    public void onComplete() {
+                        activeCalls.decrementAndGet();
+                        super.onComplete();
+                    }
+
+                    @Override
+                    public void onCancel() {
+                        activeCalls.decrementAndGet();
+                        super.onCancel();
+                    }
+                };
+            }
+        };
         server = NettyServerBuilder.forPort(0)
-                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), countSends, activeCalls))
+                .addService(ServerInterceptors.intercept(new ChatService(properties, pacing), countSends, countActive))
                 .build()
                 .start();
         channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
@@ -95,7 +116,7 @@ class FlowControlTest {
         call.request(Integer.MAX_VALUE);
         assertThat(replies.status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
         assertThat(replies.received.get()).isEqualTo(MANY);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
     }
 
     @Test
@@ -104,11 +125,11 @@ class FlowControlTest {
         RecordingListener replies = new RecordingListener();
         ClientCall<ChatMessage, ChatMessage> call = startServerStream(replies);
         int buffered = awaitSteady(handedToTransport::get);
-        assertThat(activeCalls.count()).isEqualTo(1);
+        assertThat(activeCalls.get()).isEqualTo(1);
 
         call.cancel("client gone", null);
 
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         assertThat(handedToTransport.get()).isEqualTo(buffered);
         assertThat(replies.status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getCode())
                 .isEqualTo(Status.Code.CANCELLED);
@@ -137,7 +158,7 @@ class FlowControlTest {
         assertThat(answered).isPositive().isLessThan(BOUND);
 
         call.cancel("client gone", null);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         assertThat(handedToTransport.get()).isEqualTo(answered);
     }
 
@@ -156,7 +177,7 @@ class FlowControlTest {
         }
         assertThat(ended).isNotNull();
         assertThat(ended.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         awaitZero(pacing::pendingTicks);
 
         RecordingListener replies = new RecordingListener();
@@ -164,7 +185,7 @@ class FlowControlTest {
         call.request(3);
         awaitAtLeast(replies.received::get, 3);
         call.cancel("enough", null);
-        awaitZero(activeCalls::count);
+        awaitZero(activeCalls::get);
         awaitZero(pacing::pendingTicks);
         int sentAfterCancel = handedToTransport.get();
         assertThat(sentAfterCancel).isLessThan(BOUND);

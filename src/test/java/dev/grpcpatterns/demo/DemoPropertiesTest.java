@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class DemoPropertiesTest {
 
     private static DemoProperties demo(String name, List<String> chatMessages, Duration chatPause, Duration deadline) {
-        return new DemoProperties(true, false, name, "start", List.of("msg1"), chatMessages, chatPause, deadline);
+        return new DemoProperties(true, false, name, "start", List.of("msg1"), chatMessages, chatPause, deadline,
+                retry(4, Duration.ofMillis(100), 2), new DemoProperties.HealthCheck(true));
     }
 
-    private static DemoRetryProperties retry(int maxAttempts, Duration initialBackoff, double multiplier) {
-        return new DemoRetryProperties(maxAttempts, initialBackoff, Duration.ofSeconds(1), multiplier);
+    private static DemoProperties.Retry retry(int maxAttempts, Duration initialBackoff, double multiplier) {
+        return new DemoProperties.Retry(maxAttempts, initialBackoff, Duration.ofSeconds(1), multiplier);
     }
 
     @Test

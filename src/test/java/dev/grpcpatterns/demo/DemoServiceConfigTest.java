@@ -20,6 +20,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class DemoServiceConfigTest {
 
-    private static final DemoRetryProperties RETRY =
-            new DemoRetryProperties(4, Duration.ofMillis(1), Duration.ofMillis(10), 2);
+    private static final DemoProperties.Retry RETRY =
+            new DemoProperties.Retry(4, Duration.ofMillis(1), Duration.ofMillis(10), 2);
 
     private final AtomicInteger sayHelloAttempts = new AtomicInteger();
     private final AtomicInteger serverStreamAttempts = new AtomicInteger();
@@ -75,7 +76,9 @@ class DemoServiceConfigTest {
         ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(
                         "dns:///127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create())
                 .defaultLoadBalancingPolicy("round_robin"); // net.devh's grpc.client.demo.default-load-balancing-policy
-        new DemoServiceConfig(RETRY, new DemoHealthCheckProperties(healthCheck)).accept(builder, channelName);
+        DemoProperties demo = new DemoProperties(true, false, "n", "start", List.of("msg1"), List.of("hi"), Duration.ZERO,
+                Duration.ofSeconds(1), RETRY, new DemoProperties.HealthCheck(healthCheck));
+        new DemoServiceConfig(demo).accept(builder, channelName);
         channel = builder.build();
         return GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }

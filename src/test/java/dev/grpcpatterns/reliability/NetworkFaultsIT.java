@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
-import dev.grpcpatterns.scaling.ReplicaMetrics;
+import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
 import dev.grpcpatterns.support.JvmProbe;

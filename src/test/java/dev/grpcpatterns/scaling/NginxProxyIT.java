@@ -6,6 +6,7 @@ import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.StreamEvents;
 import dev.grpcpatterns.support.TestNetwork;
 import io.grpc.Status;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grpcpatterns.demo.DemoClient;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
+import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

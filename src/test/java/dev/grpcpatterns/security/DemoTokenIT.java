@@ -8,6 +8,7 @@ import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
+import dev.grpcpatterns.support.AuthorizationServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,14 +26,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Both identities at once: mutual TLS on the real port and JWTs from the real authorization server. A certificate
- * alone gets no authorities here ({@code security.certificate-authorities} empty), so the demo's Chat flows pass
+ * alone gets no authorities here ({@code identity.certificate-authorities} empty), so the demo's Chat flows pass
  * only because its channel carries the client-credentials token it fetched itself ({@code
  * spring.security.oauth2.client.registration.demo.*}); a client of tokens that expire in 65 s has its token renewed
  * once it is within the minute of its expiry.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"demo.enabled=false", "demo.chat-pause=0s", "chat.server-stream.interval=0s",
-                "security.certificate-authorities="})
+                "identity.certificate-authorities="})
 class DemoTokenIT {
 
     private static final int PORT = AppProcess.freePort();

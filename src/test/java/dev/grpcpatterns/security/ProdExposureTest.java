@@ -18,7 +18,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @ExposureTest
 @ActiveProfiles("prod")
-@TestPropertySource(properties = "security.open-on-purpose=true")
+@TestPropertySource(properties = "identity.open-on-purpose=true")
 class ProdExposureTest {
 
     @Autowired

@@ -36,7 +36,7 @@ class ProdIdentityIT {
             assertThat(app.awaitExit(RUN)).as(app.output()).isNotZero();
             assertThat(app.output()).contains("The prod profile needs callers with an identity",
                     "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-                    "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", "security.open-on-purpose=true");
+                    "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", "identity.open-on-purpose=true");
         }
     }
 

@@ -1,8 +1,7 @@
-package dev.grpcpatterns.scaling;
+package dev.grpcpatterns.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.grpcpatterns.support.AppProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
 
 /**
- * Who may call which gRPC method ({@code security.*} in application.yml), checked as it is bound. The rules apply
+ * Who may call which gRPC method ({@code identity.*} in application.yml), checked as it is bound. The rules apply
  * once callers have an identity (a JWT issuer or JWK set, or mutual TLS, is configured); until then the port is
  * open, as in development.
  *
@@ -18,19 +18,19 @@ import org.springframework.util.Assert;
  * @param tokenCacheSize        verified tokens kept, each no longer than it is valid, so a hot caller does not pay
  *                              a signature check per call; 0 checks every call
  */
-@ConfigurationProperties("security")
-public record GrpcSecurityProperties(
+@ConfigurationProperties("identity")
+public record IdentityProperties(
         boolean openOnPurpose,
         Rules rules,
         List<String> certificateAuthorities,
         int tokenCacheSize) {
 
-    public GrpcSecurityProperties {
-        Assert.notNull(rules, "security.rules must be set");
-        Assert.notNull(certificateAuthorities, "security.certificate-authorities must be set");
+    public IdentityProperties {
+        Assert.notNull(rules, "identity.rules must be set");
+        Assert.notNull(certificateAuthorities, "identity.certificate-authorities must be set");
         certificateAuthorities.forEach(authority -> Assert.isTrue(Access.AUTHORITY.matcher(authority).matches(),
-                "security.certificate-authorities: '" + authority + "' is not an authority"));
-        Assert.isTrue(tokenCacheSize >= 0, "security.token-cache-size must not be negative");
+                "identity.certificate-authorities: '" + authority + "' is not an authority"));
+        Assert.isTrue(tokenCacheSize >= 0, "identity.token-cache-size must not be negative");
     }
 
     /**
@@ -45,10 +45,10 @@ public record GrpcSecurityProperties(
     public record Rules(String health, String reflection, String sayHello, String chat) {
 
         public Rules {
-            Access.check("security.rules.health", health);
-            Access.check("security.rules.reflection", reflection);
-            Access.check("security.rules.say-hello", sayHello);
-            Access.check("security.rules.chat", chat);
+            Access.check("identity.rules.health", health);
+            Access.check("identity.rules.reflection", reflection);
+            Access.check("identity.rules.say-hello", sayHello);
+            Access.check("identity.rules.chat", chat);
         }
     }
 

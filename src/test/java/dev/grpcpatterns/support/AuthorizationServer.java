@@ -1,7 +1,6 @@
-package dev.grpcpatterns.security;
+package dev.grpcpatterns.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.grpcpatterns.support.AppProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -89,11 +88,11 @@ public final class AuthorizationServer implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
-    String jwkSetUri() {
+    public String jwkSetUri() {
         return issuer() + "/oauth2/jwks";
     }
 
-    String tokenUri() {
+    public String tokenUri() {
         return issuer() + "/oauth2/token";
     }
 
@@ -106,7 +105,7 @@ public final class AuthorizationServer implements AutoCloseable {
     }
 
     /** As {@link #token}, asked for at {@code host}: its issuer is {@code http://<host>:<port>}. */
-    String tokenAt(String host, String client, String... scopes) {
+    public String tokenAt(String host, String client, String... scopes) {
         String secret = client.replace("-client", "-secret");
         String basic = Base64.getEncoder().encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/oauth2/token"))
@@ -123,12 +122,12 @@ public final class AuthorizationServer implements AutoCloseable {
     }
 
     /** The JWK set the service fetches, as JSON. */
-    String jwkSet() {
+    public String jwkSet() {
         return send(HttpRequest.newBuilder(URI.create(jwkSetUri())).timeout(Duration.ofSeconds(30)).build());
     }
 
     /** {@code claims} (times as epoch seconds) signed RS256 with the server's current key. */
-    String mint(Map<String, Object> claims) {
+    public String mint(Map<String, Object> claims) {
         try {
             return send(HttpRequest.newBuilder(URI.create(issuer() + "/test/mint"))
                     .header("Content-Type", "application/json")
@@ -140,13 +139,13 @@ public final class AuthorizationServer implements AutoCloseable {
     }
 
     /** How many access tokens {@code client} was issued so far. */
-    int issued(String client) {
+    public int issued(String client) {
         return Integer.parseInt(send(HttpRequest.newBuilder(URI.create(issuer() + "/test/issued/" + client))
                 .timeout(Duration.ofSeconds(30)).build()));
     }
 
     /** A new signing key; the former stays in the JWK set. Answers the new key's id. */
-    String rotateKey() {
+    public String rotateKey() {
         return send(HttpRequest.newBuilder(URI.create(issuer() + "/test/rotate"))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build());
     }

@@ -1,4 +1,4 @@
-package dev.grpcpatterns.reliability;
+package dev.grpcpatterns.support;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -56,7 +56,7 @@ public final class RawHttp2Client implements AutoCloseable {
     }
 
     /** One gRPC message as it goes on the wire: compressed flag, 4-byte length, payload. */
-    static byte[] frame(boolean compressedFlag, int announcedLength, byte[] payload) {
+    public static byte[] frame(boolean compressedFlag, int announcedLength, byte[] payload) {
         return ByteBuffer.allocate(5 + payload.length)
                 .put((byte) (compressedFlag ? 1 : 0))
                 .putInt(announcedLength)

@@ -8,13 +8,14 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
- * The HTTP port serves only the actuator, whose exposure {@code management.endpoints.*} already limits, and
- * probes carry no credentials. Spring Security on the classpath would otherwise lock every URL (and Boot's
- * resource-server and client auto-configurations would add logins): one chain without filters keeps it as it was.
+ * Switches Spring Security's defaults off on the HTTP port. That port serves only the actuator, whose exposure
+ * {@code management.endpoints.*} already limits, and probes carry no credentials. Spring Security on the classpath
+ * would otherwise lock every URL (and Boot's resource-server and client auto-configurations would add logins): one
+ * chain without filters keeps it as it was.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-class HttpPortSecurity {
+class HttpSecurityDefaultsOff {
 
     @Bean
     SecurityFilterChain actuatorWithoutLogin() {
