@@ -52,9 +52,9 @@ pids+=($!)
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 export GRPC_PORT
+# Tracing is on by default; the endpoint alone reports the spans (every one sampled here, for the checks).
 java -jar $JAR --grpc.server.port=$GRPC_PORT --server.port=$HTTP_PORT \
-    --management.tracing.enabled=true --management.tracing.sampling.probability=1.0 \
-    --management.zipkin.tracing.export.enabled=true --management.zipkin.tracing.endpoint=$ZIPKIN/api/v2/spans \
+    --management.tracing.sampling.probability=1.0 --management.zipkin.tracing.endpoint=$ZIPKIN/api/v2/spans \
     --chat.server-stream.interval=${INTERVAL}s --demo.chat-pause=200ms --grpc.server.shutdown-grace-period=2s \
     >"$WORK/jar.log" 2>&1 &
 jar_pid=$!

@@ -7,11 +7,12 @@ import org.springframework.util.Assert;
 
 /** Settings of the ChatService ({@code chat.*} in application.yml), checked as they are bound. */
 @ConfigurationProperties("chat")
-public record ChatProperties(ServerStream serverStream, ClientStream clientStream) {
+public record ChatProperties(ServerStream serverStream, ClientStream clientStream, MessageLog messageLog) {
 
     public ChatProperties {
         Assert.notNull(serverStream, "chat.server-stream must be set");
         Assert.notNull(clientStream, "chat.client-stream must be set");
+        Assert.notNull(messageLog, "chat.message-log must be set");
     }
 
     /**
@@ -39,6 +40,18 @@ public record ChatProperties(ServerStream serverStream, ClientStream clientStrea
         public ClientStream {
             Assert.isTrue(maxMessages >= 1, "chat.client-stream.max-messages must be at least 1");
             Assert.isTrue(maxJoinedLength >= 1, "chat.client-stream.max-joined-length must be at least 1");
+        }
+    }
+
+    /**
+     * The article's {@code Client Message: <text>} line per Chat message ({@link ChatMessageLog}).
+     *
+     * @param maxPerSecond lines a second, for the whole service; the messages past it are counted, not logged
+     */
+    public record MessageLog(int maxPerSecond) {
+
+        public MessageLog {
+            Assert.isTrue(maxPerSecond >= 1, "chat.message-log.max-per-second must be at least 1");
         }
     }
 }

@@ -15,6 +15,7 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
     private final ChatProperties.ServerStream serverStream;
     private final ChatProperties.ClientStream clientStream;
     private final PacingTimer pacing;
+    private final ChatMessageLog messageLog;
 
     public ChatService(ChatProperties properties, PacingTimer pacing) {
         this.serverStream = properties.serverStream();
@@ -24,6 +25,7 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
                 .map(ChatService::message)
                 .toList();
         this.pacing = pacing;
+        this.messageLog = new ChatMessageLog(properties.messageLog().maxPerSecond());
     }
 
     @Override
@@ -39,7 +41,7 @@ public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public StreamObserver<ChatMessage> chat(StreamObserver<ChatMessage> responseObserver) {
-        return new EchoChat((ServerCallStreamObserver<ChatMessage>) responseObserver);
+        return new EchoChat((ServerCallStreamObserver<ChatMessage>) responseObserver, messageLog);
     }
 
     static ChatMessage message(String text) {

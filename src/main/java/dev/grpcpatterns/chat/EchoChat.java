@@ -3,29 +3,25 @@ package dev.grpcpatterns.chat;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One Chat call: answers each message with {@code Received: <text>} before reading the next, and reads
  * the next only while the client keeps up with the answers (grpc-java's manual flow control pattern).
  * All callbacks of one call run serialized by grpc-java, so no lock is needed.
  *
- * <p>Like the article's server it tells of every message, as {@code Client Message: <text>} at INFO under the logger
- * {@value #MESSAGES_LOGGER}, a logger of its own so that it can be switched off alone (the prod profile does).
+ * <p>Like the article's server it tells of every message ({@link ChatMessageLog}).
  */
 final class EchoChat implements StreamObserver<ChatMessage> {
 
-    static final String MESSAGES_LOGGER = "dev.grpcpatterns.chat.messages";
-
-    private static final Logger messages = LoggerFactory.getLogger(MESSAGES_LOGGER);
     private static final String PREFIX = "Received: ";
 
     private final ServerCallStreamObserver<ChatMessage> responses;
+    private final ChatMessageLog messages;
     private boolean waitingForReady;
 
-    EchoChat(ServerCallStreamObserver<ChatMessage> responses) {
+    EchoChat(ServerCallStreamObserver<ChatMessage> responses, ChatMessageLog messages) {
         this.responses = responses;
+        this.messages = messages;
         responses.disableAutoRequest();
         responses.setOnCancelHandler(() -> {
             // Nothing is pending, so nothing to free. The handler's presence is what counts: with it, an answer
@@ -37,8 +33,7 @@ final class EchoChat implements StreamObserver<ChatMessage> {
 
     @Override
     public void onNext(ChatMessage message) {
-        // Parameterized: with the logger off, no line is built (one level check per message).
-        messages.info("Client Message: {}", message.getMessageText());
+        messages.received(message.getMessageText());
         responses.onNext(ChatService.message(PREFIX + message.getMessageText()));
         waitingForReady = true;
         readNextWhenReady();

@@ -1,5 +1,8 @@
 package dev.grpcpatterns.observability;
 
+import brave.TracingCustomizer;
+import brave.propagation.Propagation;
+import brave.sampler.Sampler;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.observation.ObservationRegistry;
 import net.devh.boot.grpc.client.interceptor.GrpcGlobalClientInterceptor;
@@ -22,6 +25,7 @@ import org.springframework.core.annotation.Order;
  *   <li>The client convention. net.devh gives the client interceptor micrometer's default convention, which fails
  *   every call of a multi-address channel ({@link AddressListClientConvention}).</li>
  * </ul>
+ * The server's sampling decision comes first ({@link CallSampling}), and Brave is built to keep it.
  * Off with {@code management.tracing.enabled=false}: without a tracer the observations would have no one to serve.
  */
 @Configuration(proxyBeanMethods = false)
@@ -31,10 +35,21 @@ class GrpcTracingInterceptors {
     static final int SERVER_ORDER = InterceptorOrder.ORDER_TRACING_METRICS - 1;
 
     @Bean
+    CallSampling callSampling(Propagation.Factory propagation, Sampler sampler) {
+        return new CallSampling(propagation, sampler);
+    }
+
+    /** Brave asks {@link CallSampling}'s sampler, which keeps a call's decision (Boot's sampler otherwise). */
+    @Bean
+    TracingCustomizer callSamplingKept(CallSampling sampling) {
+        return tracing -> tracing.sampler(sampling.tracerSampler());
+    }
+
+    @Bean
     @GrpcGlobalServerInterceptor
     @Order(SERVER_ORDER)
-    ObservedServerCalls observedServerCalls(ObservationRegistry registry) {
-        return new ObservedServerCalls(registry);
+    ObservedServerCalls observedServerCalls(ObservationRegistry registry, CallSampling sampling) {
+        return new ObservedServerCalls(registry, sampling);
     }
 
     @Bean

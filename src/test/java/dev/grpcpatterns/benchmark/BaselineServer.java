@@ -52,7 +52,7 @@ public final class BaselineServer {
         Variant variant = Variant.valueOf(System.getProperty("baseline", "defaults").toUpperCase(Locale.ROOT));
         // ClientStream's bounds as application.yml sets them for the service.
         ChatProperties chat = new ChatProperties(new ChatProperties.ServerStream(messages, Duration.ZERO),
-                new ChatProperties.ClientStream(10_000, 1_000_000));
+                new ChatProperties.ClientStream(10_000, 1_000_000), new ChatProperties.MessageLog(20));
         List<BindableService> services = List.of(new GreeterService(), new ChatService(chat, new PacingTimer()));
         NettyServerBuilder builder = NettyServerBuilder.forPort(port);
         if (variant != Variant.DEFAULTS) {

@@ -1,5 +1,7 @@
 package dev.grpcpatterns.benchmark;
 
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import io.grpc.ClientInterceptor;
@@ -7,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -14,6 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * One server under test as its own JVM: how long it takes from process start to its first answered call,
@@ -30,6 +36,8 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final long startupNanos;
     private final double startupCpuMillis;
+    private JMXConnector jmx;
+    private com.sun.management.ThreadMXBean threads;
 
     private ServerProcess(Process process, Path log, int port, long startupNanos) {
         this.process = process;
@@ -130,8 +138,40 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes the server's live threads have allocated so far (its gRPC executor's and event loops' threads live as
+     * long as it does), read over JMX from the server itself: unlike time, it does not change with what else the
+     * machine runs. The first call attaches to the process and starts its local management agent.
+     */
+    long allocatedBytes() throws IOException {
+        if (threads == null) {
+            try {
+                VirtualMachine vm = VirtualMachine.attach(Long.toString(process.pid()));
+                String address = vm.startLocalManagementAgent();
+                vm.detach();
+                jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
+                threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                        ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
+            } catch (AttachNotSupportedException e) {
+                throw new IOException(e);
+            }
+        }
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(bytes, 0);   // -1: a thread that ended between the two questions
+        }
+        return total;
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            } catch (IOException ignored) {
+                // The server is stopped next anyway.
+            }
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

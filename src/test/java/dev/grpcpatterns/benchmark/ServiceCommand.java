@@ -7,9 +7,12 @@ import java.util.List;
 
 /**
  * The packaged service as every benchmark starts it: no demo, no pacing, and no log line per Chat message
- * (the default profile writes one, and a benchmark would measure Logback instead of the service).
+ * (the default profile writes one, and a benchmark would measure Logback instead of the service), unless
+ * {@code args} sets that logger's level ({@link ChatLogCost}).
  */
 final class ServiceCommand {
+
+    static final String SEED_LOG = "--logging.level.dev.grpcpatterns.chat.messages";
 
     private ServiceCommand() {
     }
@@ -25,8 +28,11 @@ final class ServiceCommand {
         command.addAll(jvmArgs);
         command.addAll(launch);
         command.addAll(List.of("--demo.enabled=false", "--chat.server-stream.interval=0",
-                "--logging.level.dev.grpcpatterns.chat.messages=OFF",
                 "--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
+        // A key given twice would be read as both values joined: the seed log's level only if args has none.
+        if (args.stream().noneMatch(arg -> arg.startsWith(SEED_LOG + "="))) {
+            command.add(SEED_LOG + "=OFF");
+        }
         command.addAll(args);
         return command;
     }

@@ -16,7 +16,8 @@ class ChatPropertiesTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withUserConfiguration(Settings.class)
             .withPropertyValues("chat.server-stream.messages=a,b", "chat.server-stream.interval=1s",
-                    "chat.client-stream.max-messages=10", "chat.client-stream.max-joined-length=100");
+                    "chat.client-stream.max-messages=10", "chat.client-stream.max-joined-length=100",
+                    "chat.message-log.max-per-second=20");
 
     @Test
     void bindsValidSettings() {
@@ -40,5 +41,11 @@ class ChatPropertiesTest {
     void rejectsAClientStreamWithoutRoomForAMessage() {
         context.withPropertyValues("chat.client-stream.max-messages=0").run(ctx -> assertThat(ctx)
                 .getFailure().rootCause().hasMessage("chat.client-stream.max-messages must be at least 1"));
+    }
+
+    @Test
+    void rejectsAMessageLogWithoutRoomForALine() {
+        context.withPropertyValues("chat.message-log.max-per-second=0").run(ctx -> assertThat(ctx)
+                .getFailure().rootCause().hasMessage("chat.message-log.max-per-second must be at least 1"));
     }
 }

@@ -90,7 +90,7 @@ class ChatServiceTest {
         requests.onCompleted();
         assertThat(events.next(WAIT)).isSameAs(Status.OK);
 
-        assertThat(output.getOut().lines().filter(line -> line.contains(EchoChat.MESSAGES_LOGGER)))
+        assertThat(output.getOut().lines().filter(line -> line.contains(ChatMessageLog.LOGGER)))
                 .hasSize(2)
                 .allSatisfy(line -> assertThat(line).contains(" INFO "))
                 .satisfiesExactly(

@@ -56,7 +56,7 @@ class FlowControlTest {
     private void start(List<String> serverStreamMessages, Duration interval) throws Exception {
         ChatProperties properties = new ChatProperties(
                 new ChatProperties.ServerStream(serverStreamMessages, interval),
-                new ChatProperties.ClientStream(10, 1000));
+                new ChatProperties.ClientStream(10, 1000), new ChatProperties.MessageLog(20));
         ServerInterceptor countSends = new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,

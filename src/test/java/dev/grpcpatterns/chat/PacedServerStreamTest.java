@@ -37,7 +37,7 @@ class PacedServerStreamTest {
     void startServer() throws Exception {
         ChatProperties properties = new ChatProperties(
                 new ChatProperties.ServerStream(List.of("first", "second"), Duration.ofSeconds(10)),
-                new ChatProperties.ClientStream(10, 100));
+                new ChatProperties.ClientStream(10, 100), new ChatProperties.MessageLog(20));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new ChatService(properties, pacing)).build().start();

@@ -5,7 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import brave.Tracing;
+import brave.handler.MutableSpan;
+import brave.handler.SpanHandler;
+import brave.propagation.Propagation;
+import brave.propagation.TraceContext;
+import brave.sampler.Sampler;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -13,14 +20,23 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
+import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
+import io.micrometer.tracing.brave.bridge.BravePropagator;
+import io.micrometer.tracing.brave.bridge.BraveTracer;
+import io.micrometer.tracing.brave.bridge.W3CPropagation;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +47,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * In-process, no Spring: what {@link ObservedServerCalls} tells the observation handlers (which Boot's tracing
- * turns into the span). One observation per call, named by the full method, with the message counts and status when
- * the call ends, completed or cancelled, and no per-message events; the service's code runs in its scope.
+ * turns into the span). One observation per sampled call, named by the full method, with the message counts and
+ * status when the call ends, completed or cancelled, and no per-message events; the service's code runs in its
+ * scope. Sampling is decided before the observation: an unsampled call gets none, and Brave records the decision
+ * taken (the caller's flag, else one draw of the sampler).
  */
 class ObservedServerCallsTest {
 
@@ -42,11 +60,36 @@ class ObservedServerCallsTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<Boolean> inScope = new CopyOnWriteArrayList<>();
     private final ObservationRegistry registry = ObservationRegistry.create();
+    private final List<MutableSpan> spans = new CopyOnWriteArrayList<>();
+    /** The configured sampler's answers, in order; "no" once they run out. */
+    private final Queue<Boolean> draws = new ConcurrentLinkedQueue<>(List.of(true));
+    private Tracing tracing;
     private Server server;
     private ManagedChannel channel;
 
     @BeforeEach
     void start() throws Exception {
+        // Brave as Boot builds it: W3C propagation, the sampler wrapped by CallSampling, spans to a handler here.
+        Propagation.Factory propagation = new W3CPropagation(new BraveBaggageManager(), List.of());
+        CallSampling sampling = new CallSampling(propagation, new Sampler() {
+            @Override
+            public boolean isSampled(long traceId) {
+                return Boolean.TRUE.equals(draws.poll());
+            }
+        });
+        tracing = Tracing.newBuilder().propagationFactory(propagation).traceId128Bit(true)
+                .sampler(sampling.tracerSampler())
+                .addSpanHandler(new SpanHandler() {
+                    @Override
+                    public boolean end(TraceContext context, MutableSpan span, Cause cause) {
+                        spans.add(span);
+                        return true;
+                    }
+                }).build();
+        BraveTracer tracer = new BraveTracer(tracing.tracer(),
+                new BraveCurrentTraceContext(tracing.currentTraceContext()), new BraveBaggageManager());
+        registry.observationConfig().observationHandler(
+                new PropagatingReceiverTracingObservationHandler<>(tracer, new BravePropagator(tracing)));
         registry.observationConfig().observationHandler(new ObservationHandler<GrpcServerObservationContext>() {
             @Override
             public boolean supportsContext(Observation.Context context) {
@@ -89,7 +132,7 @@ class ObservedServerCallsTest {
         };
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(service, new ObservedServerCalls(registry)))
+                .addService(ServerInterceptors.intercept(service, new ObservedServerCalls(registry, sampling)))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
@@ -98,30 +141,12 @@ class ObservedServerCallsTest {
     void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        tracing.close();
     }
 
     @Test
     void aCompletedChatEndsItsObservationWithItsCountsAndStatus() throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(new StreamObserver<>() {
-            @Override
-            public void onNext(ChatMessage reply) {
-            }
-
-            @Override
-            public void onError(Throwable error) {
-            }
-
-            @Override
-            public void onCompleted() {
-                done.countDown();
-            }
-        });
-        for (String text : List.of("a", "b", "c")) {
-            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
-        }
-        requests.onCompleted();
-        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        chat(ChatServiceGrpc.newStub(channel), "a", "b", "c");
 
         GrpcServerObservationContext context = theOnlyStopped();
         assertThat(context.getContextualName()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
@@ -169,6 +194,77 @@ class ObservedServerCallsTest {
         assertThat(tag(context, ObservedServerCalls.RECEIVED)).isEqualTo("2");
         assertThat(tag(context, ObservedServerCalls.SENT)).isEqualTo("1");
         assertThat(events).isEmpty();
+    }
+
+    @Test
+    void theSamplersOneDrawDecidesAndBraveRecordsIt() throws InterruptedException {
+        chat(ChatServiceGrpc.newStub(channel), "a");
+        theOnlyStopped();
+        // The sampler said yes once and no since: Brave asked again for the same call would have dropped it.
+        assertThat(draws).isEmpty();
+        await().atMost(WAIT).until(() -> spans.size() == 1);
+        assertThat(spans.get(0).kind()).isEqualTo(brave.Span.Kind.SERVER);
+        assertThat(spans.get(0).name()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
+
+        // The next call, unsampled: answered as ever, and no observation, no span.
+        chat(ChatServiceGrpc.newStub(channel), "b");
+        assertThat(stopped).hasSize(1);
+        assertThat(inScope).containsExactly(true, false);
+        assertThat(spans).hasSize(1);
+    }
+
+    @Test
+    void aCallersSampledFlagWinsOverTheSampler() throws InterruptedException {
+        draws.clear();   // the sampler says no to everything
+        String caller = "0af7651916cd43dd8448eb211c80319c";
+        chat(withTraceparent("00-" + caller + "-b7ad6b7169203331-01"), "a");
+
+        theOnlyStopped();
+        await().atMost(WAIT).until(() -> spans.size() == 1);
+        assertThat(spans.get(0).traceId()).isEqualTo(caller);
+        assertThat(spans.get(0).parentId()).isEqualTo("b7ad6b7169203331");
+    }
+
+    @Test
+    void aCallersUnsampledFlagWinsOverTheSampler() throws InterruptedException {
+        draws.clear();
+        draws.add(true);   // the sampler would say yes
+        chat(withTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"), "a");
+
+        assertThat(inScope).containsExactly(false);
+        assertThat(draws).containsExactly(true);
+        assertThat(stopped).isEmpty();
+        assertThat(spans).isEmpty();
+    }
+
+    private ChatServiceGrpc.ChatServiceStub withTraceparent(String traceparent) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), traceparent);
+        return ChatServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** One Chat of {@code texts}, completed; returns when the client has the server's completion. */
+    private static void chat(ChatServiceGrpc.ChatServiceStub stub, String... texts) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<ChatMessage> requests = stub.chat(new StreamObserver<>() {
+            @Override
+            public void onNext(ChatMessage reply) {
+            }
+
+            @Override
+            public void onError(Throwable error) {
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        for (String text : texts) {
+            requests.onNext(ChatMessage.newBuilder().setMessageText(text).build());
+        }
+        requests.onCompleted();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private GrpcServerObservationContext theOnlyStopped() {

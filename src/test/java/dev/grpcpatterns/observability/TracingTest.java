@@ -32,6 +32,7 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
+import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -40,6 +41,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -88,6 +90,9 @@ class TracingTest {
     @Autowired
     private TestRestTemplate http;
 
+    @Autowired
+    private ApplicationContext context;
+
     @GrpcClient("demo")
     private GreeterGrpc.GreeterBlockingStub greeter;
 
@@ -97,6 +102,14 @@ class TracingTest {
         demo.runAll(lines::add);
 
         assertThat(lines).containsExactlyElementsOf(ArticleOutput.LINES);
+    }
+
+    @Test
+    void withoutAZipkinEndpointNothingIsSent() {
+        // Tracing is on, and no management.zipkin.tracing.endpoint is set: no span handler hands spans to Zipkin's
+        // sender (Boot builds the sender either way; it sends only what that handler gives it).
+        assertThat(context.getBeanNamesForType(Tracer.class)).isNotEmpty();
+        assertThat(context.getBeanNamesForType(AsyncZipkinSpanHandler.class)).isEmpty();
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.springframework.test.context.ContextConfiguration;
  * channel reaches that port over the network ({@link OwnGrpcPort}), so {@code @GrpcClient("demo")} fields in
  * a test call the service as any client would. Test classes share one context through this annotation.
  * Metrics are exported as in production (Spring's tests switch that off by default); tracing is not used.
+ * Every Chat message is logged (tests send hundreds in a second; {@code ChatMessageLogTest} tests the bound).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -21,7 +22,8 @@ import org.springframework.test.context.ContextConfiguration;
         "demo.enabled=false",
         "demo.chat-pause=0s",
         "demo.deadline=10s",
-        "chat.server-stream.interval=100ms"
+        "chat.server-stream.interval=100ms",
+        "chat.message-log.max-per-second=100000"
 })
 @ContextConfiguration(initializers = OwnGrpcPort.class)
 public @interface ServiceTest {
