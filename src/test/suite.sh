@@ -93,3 +93,31 @@ node_tests() {
     grep -qx "# pass $count" "$out" && grep -qx '# fail 0' "$out" \
         || { cat "$out"; echo "expected $count tests to run and pass${3:+ matching '$3'}"; return 1; }
 }
+
+# await_log FILE TEXT SECONDS: the log shows TEXT within SECONDS (a started process says when it is ready)
+await_log() {
+    for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+    echo "no '$2' in $1 within $3 s"; tail -50 "$1"; return 1
+}
+
+# The test authorization server (src/test/security/authserver), for the suites that turn identity on: built, then
+# started on a free port with its issuer in ISSUER; token CLIENT [SCOPE] is a client-credentials access token from
+# it (the copy-paste way of docs/security.md).
+AUTHSERVER=src/test/security/authserver/target/test-authorization-server.jar
+build_authorization_server() {
+    ./mvnw -q -B -ntp -f src/test/security/authserver/pom.xml package -DskipTests \
+        || { echo "$SUITE: building the authorization server failed" >&2; return 1; }
+}
+start_authorization_server() {
+    local port
+    port=$(free_port)
+    java -XX:TieredStopAtLevel=1 -jar $AUTHSERVER --server.port=$port --spring.config.location=classpath:/application.yml \
+        >"$WORK/authserver.log" 2>&1 &
+    pids+=($!)
+    await_log "$WORK/authserver.log" "Started TestAuthorizationServer" 180 || return 1
+    ISSUER=http://localhost:$port
+}
+token() {
+    curl -sf -u "$1:${1%-client}-secret" -d grant_type=client_credentials ${2:+-d scope=$2} "$ISSUER/oauth2/token" \
+        | $PY -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
+}

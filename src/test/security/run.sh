@@ -17,11 +17,11 @@ started=$SECONDS
 HERE=src/test/security
 INTEROP=src/test/interop
 JAR=target/grpc-patterns.jar
-AUTHSERVER=$HERE/authserver/target/test-authorization-server.jar
 PY=/usr/bin/python3            # Debian's, where apt puts grpcio
 export PYTHONDONTWRITEBYTECODE=1
 SUITE=security
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
+source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints, await_log,
+                           # build_authorization_server, start_authorization_server, token
 
 [[ -f $JAR ]] || { echo "security: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
 
@@ -31,8 +31,7 @@ command -v npm >/dev/null || DEBS+=(nodejs npm)
 install_debs "${DEBS[@]}"
 (cd $INTEROP/node && npm install --no-save --no-audit --no-fund --loglevel=error) \
     || { echo "security: npm install failed" >&2; exit 1; }
-./mvnw -q -B -ntp -f $HERE/authserver/pom.xml package -DskipTests \
-    || { echo "security: building the authorization server failed" >&2; exit 1; }
+build_authorization_server || exit 1
 
 GEN=$WORK/gen
 mkdir -p "$GEN"
@@ -46,21 +45,9 @@ refused() {   # refused CODE COMMAND...: the command fails, and what it printed 
     if "$@" >"$out" 2>&1; then echo "it succeeded:"; cat "$out"; return 1; fi
     grep -q "$code" "$out" && grep -q -E "Authentication failed|Access denied" "$out" || { cat "$out"; return 1; }
 }
-await_log() {   # await_log FILE TEXT SECONDS
-    for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" && return 0; sleep 0.1; done
-    echo "no '$2' in $1 within $3 s"; tail -50 "$1"; return 1
-}
 
 # The authorization server, then the service trusting it.
-AS_PORT=$(free_port)
-java -XX:TieredStopAtLevel=1 -jar $AUTHSERVER --server.port=$AS_PORT --spring.config.location=classpath:/application.yml >"$WORK/authserver.log" 2>&1 &
-pids+=($!)
-await_log "$WORK/authserver.log" "Started TestAuthorizationServer" 180 || exit 1
-ISSUER=http://localhost:$AS_PORT
-token() {   # token CLIENT [SCOPE]: a client-credentials access token (the copy-paste way of docs/security.md)
-    curl -sf -u "$1:${1%-client}-secret" -d grant_type=client_credentials ${2:+-d scope=$2} "$ISSUER/oauth2/token" \
-        | $PY -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
-}
+start_authorization_server || exit 1
 
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)

@@ -59,4 +59,12 @@ class ProdExposureTest {
         assertThat(refused).as("reflection v1 must not answer").isNotNull();
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     }
+
+    @Test
+    void thePageIsOff() {
+        for (String path : new String[] {"/", "/page/index.html", "/page/app.js", "/page/demo.json",
+                "/page/descriptors.binpb"}) {
+            assertThat(probe.get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
 }
