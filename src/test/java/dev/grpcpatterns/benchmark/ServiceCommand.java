@@ -19,11 +19,16 @@ final class ServiceCommand {
 
     /** {@code launch} is how the jar is run ({@code -jar <jar>}, or the image's AOT launch); {@code args} come last. */
     static List<String> of(List<String> jvmArgs, List<String> launch, int grpcPort, List<String> args) {
+        return of(jvmArgs, launch, grpcPort, AppProcess.freePort(), args);
+    }
+
+    /** With the HTTP port chosen by the caller, who loads it too (the web protocols). */
+    static List<String> of(List<String> jvmArgs, List<String> launch, int grpcPort, int httpPort, List<String> args) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmArgs);
         command.addAll(launch);
         command.addAll(List.of("--demo.enabled=false", "--chat.server-stream.interval=0",
-                "--grpc.server.port=" + grpcPort, "--server.port=" + AppProcess.freePort()));
+                "--grpc.server.port=" + grpcPort, "--server.port=" + httpPort));
         // A key given twice would be read as both values joined: the seed log's level only if args has none.
         if (args.stream().noneMatch(arg -> arg.startsWith(SEED_LOG + "="))) {
             command.add(SEED_LOG + "=OFF");

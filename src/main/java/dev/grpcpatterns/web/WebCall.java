@@ -1,0 +1,101 @@
+package dev.grpcpatterns.web;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+
+/**
+ * One web call: a real gRPC call on the in-process channel, whose replies are encoded for the web protocol and
+ * handed to the client through a {@link SerialSink}. The next reply is requested only when the client side has taken
+ * the last one (flow control end to end). The client going away cancels the call at once, so the service stops its
+ * work (a paced stream's timer is removed) and the open-calls gauge goes down.
+ *
+ * <p>grpc-java's {@code ClientCall} is not thread-safe; the web side calls it from the container's threads and from
+ * write completions, so those calls are synchronized here.
+ */
+final class WebCall extends ClientCall.Listener<byte[]> {
+
+    private final ClientCall<byte[], byte[]> call;
+    private final ResponseFormat format;
+    private final SerialSink sink;
+    private final Runnable finish;
+    private final Runnable ended;
+    private Runnable onReady = () -> { };
+    private volatile Status ending;
+
+    /**
+     * @param format how the response is written
+     * @param sink   where its bytes go
+     * @param finish run once the last bytes have been taken (completes the HTTP response, closes the WebSocket)
+     * @param ended  run once when the call has ended, however it ended (frees the caller's slot)
+     */
+    WebCall(Channel channel, WebMethod method, CallOptions options, ResponseFormat format, SerialSink sink,
+            Runnable finish, Runnable ended) {
+        this.call = channel.newCall(method.bytes(), options);
+        this.format = format;
+        this.sink = sink;
+        this.finish = finish;
+        this.ended = ended;
+    }
+
+    /** Runs {@code onReady} each time the call can take a request message again (for WebSocket clients). */
+    WebCall whenReady(Runnable onReady) {
+        this.onReady = onReady;
+        return this;
+    }
+
+    synchronized void start(Metadata headers) {
+        call.start(this, headers);
+        call.request(1);
+    }
+
+    synchronized void send(byte[] request) {
+        call.sendMessage(request);
+    }
+
+    synchronized boolean isReady() {
+        return call.isReady();
+    }
+
+    synchronized void halfClose() {
+        call.halfClose();
+    }
+
+    synchronized void cancel(String why) {
+        call.cancel(why, null);
+    }
+
+    /** Cancels the call, and tells the client {@code status} rather than CANCELLED: the web side ended it. */
+    void end(Status status) {
+        ending = status;
+        cancel(status.getDescription());
+    }
+
+    private synchronized void requestNext() {
+        call.request(1);
+    }
+
+    @Override
+    public void onHeaders(Metadata headers) {
+        sink.send(format.headers(headers), () -> { });
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+        sink.send(format.message(message), this::requestNext);
+    }
+
+    @Override
+    public void onReady() {
+        onReady.run();
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+        ended.run();
+        Status reported = ending != null ? ending : status;
+        sink.send(format.end(reported, ending != null ? new Metadata() : trailers), finish);
+    }
+}
