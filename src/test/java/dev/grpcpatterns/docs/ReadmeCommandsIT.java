@@ -113,7 +113,10 @@ class ReadmeCommandsIT {
         }
         if (words.size() > 1 && words.subList(0, 2).equals(List.of("docker", "run"))) {
             DockerRun docker = DockerRun.parse(where, words);
-            runJar(where, docker.args(), docker.environment(), docker.published(), ports, started);
+            // The image's own environment (the Dockerfile's ENV lines: its prod profile), then the command's -e.
+            Map<String, String> environment = new LinkedHashMap<>(DockerRun.imageEnvironment());
+            environment.putAll(docker.environment());
+            runJar(where, docker.args(), environment, docker.published(), ports, started);
             return true;
         }
         if (words.get(0).equals("curl")) {
@@ -232,8 +235,7 @@ class ReadmeCommandsIT {
         private static final List<String> WITH_VALUE = List.of("--name", "--stop-timeout", "--network", "--memory");
 
         static DockerRun parse(String where, List<String> words) {
-            // The image's own environment first (the Dockerfile's ENV lines: its prod profile), then -e over it.
-            Map<String, String> environment = new LinkedHashMap<>(imageEnvironment());
+            Map<String, String> environment = new LinkedHashMap<>();
             Map<Integer, Integer> published = new LinkedHashMap<>();
             int i = 2;
             while (i < words.size() && !words.get(i).equals(IMAGE)) {
@@ -260,7 +262,7 @@ class ReadmeCommandsIT {
             return new DockerRun(environment, published, words.subList(i + 1, words.size()));
         }
 
-        private static Map<String, String> imageEnvironment() {
+        static Map<String, String> imageEnvironment() {
             Map<String, String> environment = new LinkedHashMap<>();
             try {
                 for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
