@@ -48,7 +48,7 @@ import org.springframework.stereotype.Component;
 @Component
 @GrpcGlobalServerInterceptor
 @Order(AdmissionControl.ORDER)
-public class AdmissionControl implements ServerInterceptor {
+class AdmissionControl implements ServerInterceptor {
 
     static final int ORDER = 2600;
 
