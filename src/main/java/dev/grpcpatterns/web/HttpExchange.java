@@ -8,16 +8,18 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * One gRPC-Web or Connect request on the servlet container, non-blocking both ways, so that it holds a container
  * thread only while bytes are moving (the HTTP port's few threads stay free for probes, however many calls are open):
  * the body is read as it arrives (up to a limit), the response written as the client takes it ({@code isReady}), each
- * piece flushed at once, so a paced stream arrives paced. A write failing, the container reporting an error, or the
- * time limit passing cancels the call.
+ * piece flushed at once, so a paced stream arrives paced. The client closing the connection ({@link HangUps}), a
+ * write failing, the container reporting an error, or the time limit passing cancels the call.
  */
 final class HttpExchange implements SerialSink.Transport, ReadListener, WriteListener, AsyncListener {
 
@@ -28,11 +30,13 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
     private final Consumer<byte[]> onBody;
     private final Consumer<WebProtocolException> onBadBody;
     private final Runnable onDone;
+    private final HangUps hangUps;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
     private final SerialSink sink = new SerialSink(this);
     private volatile WebCall call;
-    private volatile boolean finished;
+    private volatile HangUps.Watch watch;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private boolean unflushed;
     private boolean tooLarge;
 
@@ -40,9 +44,10 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
      * @param onBody    gets the whole body once read
      * @param onBadBody gets the reason when the body is over the limit
      * @param onDone    runs once the exchange is over, however it ended
+     * @param hangUps   watches the connection, once the body is read, for the client closing it
      */
     HttpExchange(AsyncContext async, long maxBody, Consumer<byte[]> onBody, Consumer<WebProtocolException> onBadBody,
-            Runnable onDone) throws IOException {
+            Runnable onDone, HangUps hangUps) throws IOException {
         this.async = async;
         this.in = async.getRequest().getInputStream();
         this.out = async.getResponse().getOutputStream();
@@ -50,6 +55,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
         this.onBody = onBody;
         this.onBadBody = onBadBody;
         this.onDone = onDone;
+        this.hangUps = hangUps;
         async.addListener(this);
     }
 
@@ -69,8 +75,8 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
 
     /** Completes the response once its last bytes are out. */
     void finish() {
-        if (!finished) {
-            finished = true;
+        if (finished.compareAndSet(false, true)) {
+            stopWatching();
             async.complete();
         }
     }
@@ -97,6 +103,13 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
     public void onAllDataRead() {
         if (!tooLarge) {
             onBody.accept(body.toByteArray());
+            if (!finished.get()) {
+                watch = hangUps.watch((HttpServletRequest) async.getRequest(),
+                        () -> clientGone("the client closed the connection"));
+                if (finished.get()) {
+                    stopWatching(); // finished while the watch began
+                }
+            }
         }
     }
 
@@ -115,7 +128,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
 
     @Override
     public void write(byte[] bytes) throws IOException {
-        if (finished) {
+        if (finished.get()) {
             throw new IOException("the response is already complete");
         }
         out.write(bytes);
@@ -149,7 +162,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
 
     @Override
     public void onComplete(AsyncEvent event) {
-        finished = true;
+        finished.set(true);
         clientGone("response completed");
         onDone.run();
     }
@@ -164,9 +177,16 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
         if (current != null) {
             current.cancel(why);
         }
-        if (!finished) {
-            finished = true;
+        stopWatching();
+        if (finished.compareAndSet(false, true)) {
             async.complete();
+        }
+    }
+
+    private void stopWatching() {
+        HangUps.Watch current = watch;
+        if (current != null) {
+            current.stop();
         }
     }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * A method's messages between protobuf's canonical JSON (proto3 JSON mapping, lowerCamelCase names, as Connect's JSON
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 final class JsonCodec {
 
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ");
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
     private final Descriptor request;
@@ -36,9 +38,17 @@ final class JsonCodec {
             PARSER.merge(new String(json, StandardCharsets.UTF_8), message);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             throw new WebProtocolException(Status.Code.INVALID_ARGUMENT,
-                    "request is not a valid " + request.getFullName() + " in JSON: " + e.getMessage());
+                    "request is not a valid " + request.getFullName() + " in JSON: " + reason(e));
         }
         return message.build().toByteArray();
+    }
+
+    /**
+     * The parser's own words ("End of input at line 1 column 9 path $.name"), without the names of the exceptions
+     * that carried them (JsonFormat's message can start with the class name of Gson's exception it wraps).
+     */
+    private static String reason(Exception e) {
+        return e.getMessage() == null ? "unreadable" : QUALIFIED_NAME.matcher(e.getMessage()).replaceAll("");
     }
 
     byte[] responseToJson(byte[] bytes) {

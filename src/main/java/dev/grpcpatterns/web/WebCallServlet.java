@@ -29,16 +29,18 @@ final class WebCallServlet extends HttpServlet {
     private final transient Origins origins;
     private final transient CallerSlots slots;
     private final transient WebSocketCalls webSockets;
+    private final transient HangUps hangUps;
     private final long maxCallNanos;
     private final int maxMessage;
 
     WebCallServlet(WebMethods methods, Channel channel, Origins origins, CallerSlots slots, WebSocketCalls webSockets,
-            WebProperties properties, int maxMessage) {
+            HangUps hangUps, WebProperties properties, int maxMessage) {
         this.methods = methods;
         this.channel = channel;
         this.origins = origins;
         this.slots = slots;
         this.webSockets = webSockets;
+        this.hangUps = hangUps;
         this.maxCallNanos = properties.maxCallDuration().toNanos();
         this.maxMessage = maxMessage;
     }
@@ -94,7 +96,7 @@ final class WebCallServlet extends HttpServlet {
         HttpExchange[] exchange = new HttpExchange[1];
         exchange[0] = new HttpExchange(async, kind.protocol().maxBody(maxMessage),
                 body -> call(exchange[0], format, kind, method, options, headers, body, slot),
-                bad -> fail(exchange[0], format, bad.status(), slot), slot::release);
+                bad -> fail(exchange[0], format, bad.status(), slot), slot::release, hangUps);
         exchange[0].begin();
     }
 

@@ -1,5 +1,6 @@
 package dev.grpcpatterns.web;
 
+import java.io.IOException;
 import java.util.List;
 import net.devh.boot.grpc.server.config.GrpcServerProperties;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
@@ -29,8 +30,13 @@ class WebConfig {
     }
 
     @Bean
-    ServletRegistrationBean<WebCallServlet> webCallServlet(InProcessServices services, WebProperties properties,
-            GrpcServerProperties server) {
+    HangUps webHangUps() throws IOException {
+        return new HangUps();
+    }
+
+    @Bean
+    ServletRegistrationBean<WebCallServlet> webCallServlet(InProcessServices services, HangUps hangUps,
+            WebProperties properties, GrpcServerProperties server) {
         WebMethods methods = new WebMethods(services.services());
         // The gRPC port's own limit: a message too big there is too big here.
         DataSize limit = server.getMaxInboundMessageSize();
@@ -38,7 +44,7 @@ class WebConfig {
         Origins origins = new Origins(properties.allowedOrigins());
         CallerSlots slots = new CallerSlots(properties.maxCallsPerClient());
         WebSocketCalls webSockets = new WebSocketCalls(services.channel(), origins, slots, properties, maxMessage);
-        WebCallServlet servlet = new WebCallServlet(methods, services.channel(), origins, slots, webSockets,
+        WebCallServlet servlet = new WebCallServlet(methods, services.channel(), origins, slots, webSockets, hangUps,
                 properties, maxMessage);
         ServletRegistrationBean<WebCallServlet> registration = new ServletRegistrationBean<>(servlet,
                 methods.services().stream().map(service -> "/" + service + "/*").toArray(String[]::new));

@@ -112,7 +112,8 @@ enum WebProtocol {
         if (!decoder.atBoundary()) {
             throw new WebProtocolException(Status.Code.INVALID_ARGUMENT, "request body ends inside a frame");
         }
-        if (messages.size() > 1 && method.singleRequest()) {
+        // grpc-java would end such a call INTERNAL ("Half-closed without a request", "Too many requests").
+        if (messages.size() != 1 && method.singleRequest()) {
             throw new WebProtocolException(Status.Code.INVALID_ARGUMENT,
                     method.path() + " takes one request message, the body has " + messages.size());
         }

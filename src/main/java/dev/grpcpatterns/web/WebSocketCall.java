@@ -42,8 +42,10 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
     private final Queue<byte[]> pending = new ArrayDeque<>();
     private Session session;
     private WebCall call;
+    private int requests;
     private boolean halfClosePending;
     private boolean halfClosed;
+    private boolean answered;
     private volatile boolean sending;
 
     /**
@@ -79,10 +81,11 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
         byte[] bytes = new byte[message.remaining()];
         message.get(bytes);
         try {
+            if (answered) {
+                return; // answered without a call: whatever else comes is not read
+            }
             if (call == null) {
-                if (refused == null) {
-                    startCall(bytes);
-                }
+                startCall(bytes);
             } else if (bytes.length > 0 && bytes[0] == MESSAGE) {
                 for (LengthPrefixedFrames.Frame frame : frames.feed(bytes, 1, bytes.length - 1)) {
                     if (frame.flags() != 0) {
@@ -92,6 +95,9 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
                     accept(frame.payload());
                 }
             } else if (bytes.length == 1 && bytes[0] == HALF_CLOSE) {
+                if (requests == 0 && method.singleRequest()) {
+                    throw oneRequest("none came");
+                }
                 halfClosePending = true;
                 sendPending();
             } else {
@@ -128,6 +134,9 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
         if (halfClosePending) {
             throw new WebProtocolException(Status.Code.INVALID_ARGUMENT, "message after the end of the requests");
         }
+        if (++requests > 1 && method.singleRequest()) {
+            throw oneRequest("a second came");
+        }
         pending.add(request);
         if (pending.size() > properties.maxPendingMessages()) {
             pending.clear();
@@ -136,6 +145,12 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
                     + "(web.max-pending-messages)");
         }
         sendPending();
+    }
+
+    /** grpc-java would end such a call INTERNAL ("Half-closed without a request", "Too many requests"). */
+    private WebProtocolException oneRequest(String what) {
+        return new WebProtocolException(Status.Code.INVALID_ARGUMENT,
+                method.path() + " takes one request message before the end of the requests: " + what);
     }
 
     /**
@@ -154,7 +169,8 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
     }
 
     /** A status for the client although no call runs: trailers-only, then close. */
-    private void answerWithoutCall(Status status) {
+    private synchronized void answerWithoutCall(Status status) {
+        answered = true;
         release.run();
         sink.send(GrpcWebFormat.webSocket().end(status, new Metadata()), this::close);
     }
@@ -165,16 +181,22 @@ final class WebSocketCall extends Endpoint implements MessageHandler.Whole<ByteB
     }
 
     @Override
-    public void write(byte[] bytes) {
+    public void write(byte[] bytes) throws IOException {
         sending = true;
-        session.getAsyncRemote().sendBinary(ByteBuffer.wrap(bytes), result -> {
+        try {
+            session.getAsyncRemote().sendBinary(ByteBuffer.wrap(bytes), result -> {
+                sending = false;
+                if (result.isOK()) {
+                    sink.resume();
+                } else {
+                    failed(new IOException("WebSocket send failed", result.getException()));
+                }
+            });
+        } catch (IllegalStateException closed) {
+            // Tomcat refuses a send on a session already closed (by the client, or after the call's end).
             sending = false;
-            if (result.isOK()) {
-                sink.resume();
-            } else {
-                failed(new IOException("WebSocket send failed", result.getException()));
-            }
-        });
+            throw new IOException("the WebSocket is closed", closed);
+        }
     }
 
     @Override

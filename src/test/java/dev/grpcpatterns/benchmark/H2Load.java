@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +80,23 @@ final class H2Load implements ClientLoad {
             checked = true;
         }
         Body body = bodies.get(workload);
-        Process h2load = new ProcessBuilder("h2load", "-c", Integer.toString(shape.channels()),
-                "-m", Integer.toString(shape.outstanding()), "-D", Long.toString(duration.toSeconds()),
-                "-d", body.file().toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
-                "http://127.0.0.1:" + port + body.path())
-                .redirectErrorStream(true).start();
+        Calls calls = run(List.of("-c", Integer.toString(shape.channels()), "-m",
+                Integer.toString(shape.outstanding()), "-d", body.file().toString(), "-H",
+                "content-type: application/grpc", "-H", "te: trailers", "http://127.0.0.1:" + port + body.path()),
+                duration);
+        long total = calls.succeeded() * body.counted();
+        return new LoadGenerator.Result(total / calls.seconds(), total, new long[0]);
+    }
+
+    /** What one h2load run completed, all of it successfully, and in how long. */
+    record Calls(long succeeded, double seconds) {
+    }
+
+    /** Runs h2load for {@code duration} with {@code arguments}; throws if any call failed. */
+    static Calls run(List<String> arguments, Duration duration) throws Exception {
+        List<String> command = new ArrayList<>(List.of("h2load", "-D", Long.toString(duration.toSeconds())));
+        command.addAll(arguments);
+        Process h2load = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(h2load.getInputStream().readAllBytes());
         if (!h2load.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || h2load.exitValue() != 0) {
             h2load.destroyForcibly();
@@ -98,10 +111,7 @@ final class H2Load implements ClientLoad {
         if (failed > 0) {
             throw new IllegalStateException(failed + " of h2load's calls failed:\n" + output);
         }
-        long calls = Long.parseLong(requests.group(4));
-        double seconds = Double.parseDouble(finished.group(1));
-        long total = calls * body.counted();
-        return new LoadGenerator.Result(total / seconds, total, new long[0]);
+        return new Calls(Long.parseLong(requests.group(4)), Double.parseDouble(finished.group(1)));
     }
 
     /** Each body once through a client that reads trailers: status OK and every reply there. */

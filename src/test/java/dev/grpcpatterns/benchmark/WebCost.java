@@ -1,6 +1,8 @@
 package dev.grpcpatterns.benchmark;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
+import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
+import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.RawHttp2Client;
@@ -14,105 +16,106 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What the web protocols cost (docs/web.md): the same jar, the same service, loaded by h2load in the same run and
- * rounds alternating: native gRPC over HTTP/2 on the gRPC port against gRPC-Web and Connect JSON over HTTP/1.1 on the
- * HTTP port ({@code h2load --h1}: one request per connection at a time, so as many connections as the native
- * client has streams). Rows: unary calls/s and ServerStream messages/s (the article's three, unpaced). Then the probes
- * under a flood: readiness answered while {@code --h1} connections hammer the HTTP port with gRPC-Web streams.
+ * What the web protocols cost (docs/web.md#cost): the same jar, the same service, in the same run and rounds
+ * alternating: native gRPC over HTTP/2 on the gRPC port (h2load: {@code channels} connections x {@code outstanding}
+ * streams) against gRPC-Web and Connect JSON over HTTP/1.1 on the HTTP port (wrk: as many keep-alive connections as
+ * the native client has streams, one call at a time each, as browsers do). Rows: unary calls/s and ServerStream
+ * messages/s (the article's three, unpaced). Then the probes under a flood: readiness asked every 100 ms on a new
+ * connection, as a kubelet or Docker's health check does, first on a quiet port, then while four times as many
+ * connections hammer the HTTP port with gRPC-Web streams.
  *
- * <p>Run: {@code ./mvnw -B -ntp package -DskipTests}, then {@code java -cp "target/test-classes:target/classes:$(cat
- * target/cp.txt)" -Dbench.jar=target/grpc-patterns.jar dev.grpcpatterns.benchmark.WebCost} after {@code ./mvnw -q
- * dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test}. Needs h2load (Debian's
- * nghttp2-client). Settings as the benchmark's ({@code bench.*}).
+ * <p>Run: {@code ./mvnw -B -ntp -Pbenchmark verify -DskipTests -Dbench.only=web} (with {@code bench.*} settings as
+ * the benchmark's). Needs h2load and wrk (Debian's nghttp2-client and wrk).
  */
 public final class WebCost {
 
     private static final String NATIVE = "native gRPC (h2)";
     private static final String GRPC_WEB = "gRPC-Web (h1)";
     private static final String CONNECT_JSON = "Connect JSON (h1)";
-    private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)s");
-    private static final Pattern REQUESTS = Pattern.compile(
-            "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
+    private static final Duration PROBE_EVERY = Duration.ofMillis(100);
 
     private WebCost() {
     }
 
-    /** One load: h2load's target, body and headers, and how many messages one call counts for. */
-    private record Load(String server, String url, Path body, List<String> headers, boolean h1, int counted) {
+    /** One load: how to run it for a duration, in calls/s, and how many messages one call counts for. */
+    private record Load(String server, Rate rate, int counted) {
+    }
+
+    @FunctionalInterface
+    private interface Rate {
+        double callsPerSecond(Duration duration) throws Exception;
     }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "target/benchmark"));
         Files.createDirectories(out);
-        String jar = System.getProperty("bench.jar", "target/grpc-patterns.jar");
-        List<String> jvmArgs = List.of(System.getProperty("bench.server-jvm-args",
-                "-XX:+UseSerialGC -Xmx64m -XX:TrimNativeHeapInterval=5000").split(" "));
-        int connections = Integer.getInteger("bench.channels", 2);
+        int channels = Integer.getInteger("bench.channels", 2);
         int streams = Integer.getInteger("bench.outstanding", 16);
         Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 5));
         Duration round = Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 2));
         int rounds = Integer.getInteger("bench.rounds", 5);
+        int webConnections = channels * streams;
+        int floodConnections = 4 * webConnections;
 
         int grpcPort = AppProcess.freePort();
         int httpPort = AppProcess.freePort();
-        List<String> command = ServiceCommand.of(jvmArgs, List.of("-jar", jar), grpcPort, httpPort, List.of());
+        // All load comes from 127.0.0.1: the per-client cap (one browser's share) would refuse most of it.
+        List<String> command = ServiceCommand.of(ServiceCommand.jvmArgs(), List.of("-jar", ServiceCommand.jar()),
+                grpcPort, httpPort, List.of("--web.max-calls-per-client=" + 2 * floodConnections));
         Report report = new Report(List.of(NATIVE, GRPC_WEB, CONNECT_JSON));
-        StringBuilder probes = new StringBuilder();
+        String probes;
         try (ServerProcess server = ServerProcess.start(command, Map.of("MALLOC_ARENA_MAX", "2"), grpcPort,
                 out.resolve("web-cost.log"))) {
-            String grpc = "http://127.0.0.1:" + grpcPort;
             String web = "http://127.0.0.1:" + httpPort;
+            checkWebAnswers(web);
             byte[] hello = HelloRequest.newBuilder().setName("benchmark").build().toByteArray();
             byte[] start = ChatMessage.newBuilder().setMessageText("benchmark").build().toByteArray();
-            Map<String, List<Load>> workloads = Map.of(
-                    "unary calls/s", List.of(
-                            new Load(NATIVE, grpc + "/grpcpatterns.v1.Greeter/SayHello",
-                                    body(out, "native-hello", RawHttp2Client.frame(hello)),
-                                    List.of("content-type: application/grpc", "te: trailers"), false, 1),
-                            new Load(GRPC_WEB, web + "/grpcpatterns.v1.Greeter/SayHello",
-                                    body(out, "web-hello", RawHttp2Client.frame(hello)),
-                                    List.of("content-type: application/grpc-web+proto"), true, 1),
-                            new Load(CONNECT_JSON, web + "/grpcpatterns.v1.Greeter/SayHello",
-                                    body(out, "json-hello", "{\"name\":\"benchmark\"}".getBytes(StandardCharsets.UTF_8)),
-                                    List.of("content-type: application/json"), true, 1)),
-                    "ServerStream messages/s", List.of(
-                            new Load(NATIVE, grpc + "/grpcpatterns.v1.ChatService/ServerStream",
-                                    body(out, "native-stream", RawHttp2Client.frame(start)),
-                                    List.of("content-type: application/grpc", "te: trailers"), false, 3),
-                            new Load(GRPC_WEB, web + "/grpcpatterns.v1.ChatService/ServerStream",
-                                    body(out, "web-stream", RawHttp2Client.frame(start)),
-                                    List.of("content-type: application/grpc-web+proto"), true, 3),
-                            new Load(CONNECT_JSON, web + "/grpcpatterns.v1.ChatService/ServerStream",
-                                    body(out, "json-stream", RawHttp2Client.frame(
-                                            "{\"messageText\":\"benchmark\"}".getBytes(StandardCharsets.UTF_8))),
-                                    List.of("content-type: application/connect+json"), true, 3)));
-            checkWebAnswers(web);
-            List<String> order = List.of("unary calls/s", "ServerStream messages/s");
-            for (String workload : order) {
-                for (Load load : workloads.get(workload)) {
-                    h2load(load, connections, streams, warmup);
+            byte[] helloJson = "{\"name\":\"benchmark\"}".getBytes(StandardCharsets.UTF_8);
+            byte[] startJson = "{\"messageText\":\"benchmark\"}".getBytes(StandardCharsets.UTF_8);
+            String sayHello = "/" + GreeterGrpc.getSayHelloMethod().getFullMethodName();
+            String serverStream = "/" + ChatServiceGrpc.getServerStreamMethod().getFullMethodName();
+            Wrk webStream = new Wrk(web + serverStream, RawHttp2Client.frame(start),
+                    Map.of("Content-Type", "application/grpc-web+proto"), out.resolve("web-stream.lua"));
+            Map<String, List<Load>> workloads = new LinkedHashMap<>();
+            workloads.put("unary calls/s", List.of(
+                    nativeLoad(grpcPort, sayHello, RawHttp2Client.frame(hello), channels, streams, out, 1),
+                    webLoad(GRPC_WEB, new Wrk(web + sayHello, RawHttp2Client.frame(hello),
+                            Map.of("Content-Type", "application/grpc-web+proto"), out.resolve("web-hello.lua")),
+                            webConnections, 1),
+                    webLoad(CONNECT_JSON, new Wrk(web + sayHello, helloJson,
+                            Map.of("Content-Type", "application/json"), out.resolve("json-hello.lua")),
+                            webConnections, 1)));
+            workloads.put("ServerStream messages/s", List.of(
+                    nativeLoad(grpcPort, serverStream, RawHttp2Client.frame(start), channels, streams, out, 3),
+                    webLoad(GRPC_WEB, webStream, webConnections, 3),
+                    webLoad(CONNECT_JSON, new Wrk(web + serverStream, RawHttp2Client.frame(startJson),
+                            Map.of("Content-Type", "application/connect+json"), out.resolve("json-stream.lua")),
+                            webConnections, 3)));
+            for (List<Load> loads : workloads.values()) {
+                for (Load load : loads) {
+                    load.rate().callsPerSecond(warmup);
                 }
             }
             for (int r = 0; r < rounds; r++) {
                 System.out.printf("round %d of %d%n", r + 1, rounds);
-                for (String workload : order) {
-                    List<Load> loads = workloads.get(workload);
+                for (Map.Entry<String, List<Load>> workload : workloads.entrySet()) {
+                    List<Load> loads = workload.getValue();
                     for (int i = 0; i < loads.size(); i++) {
                         Load load = loads.get((r + i) % loads.size());
-                        report.add(workload, load.server(), h2load(load, connections, streams, round));
+                        report.add(workload.getKey(), load.server(),
+                                load.rate().callsPerSecond(round) * load.counted());
                     }
                 }
             }
-            probes.append(readinessUnderFlood(web, workloads.get("ServerStream messages/s").get(1),
-                    4 * connections * streams, Duration.ofSeconds(10)));
+            probes = "| readiness probes | probes | not 200 | median | p99 | max |\n|---|---:|---:|---:|---:|---:|\n"
+                    + probe(web, "quiet HTTP port", Duration.ofSeconds(3))
+                    + readinessUnderFlood(web, webStream, floodConnections, Duration.ofSeconds(10));
         }
         StringBuilder ratios = new StringBuilder("\n| ratio to native gRPC | gRPC-Web | Connect JSON |\n|---|---:|---:|\n");
         for (String label : report.labels()) {
@@ -123,20 +126,32 @@ public final class WebCost {
         }
         String result = "# grpc-patterns: the web protocols against native gRPC, same jar, same run\n\n"
                 + Runtime.getRuntime().availableProcessors() + " cores, load average at end "
-                + Files.readString(Path.of("/proc/loadavg")).trim() + "; h2load: native " + connections
-                + " connections x " + streams + " streams, web " + connections * streams
-                + " HTTP/1.1 connections\n\n" + report.table() + ratios + "\n" + probes;
+                + Files.readString(Path.of("/proc/loadavg")).trim() + "; native: h2load, " + channels
+                + " connections x " + streams + " streams; web: wrk, " + webConnections
+                + " HTTP/1.1 connections; medians of " + rounds + " rounds of " + round.toSeconds() + " s\n\n"
+                + report.table() + ratios + "\n" + probes;
         System.out.println(result);
         Files.writeString(out.resolve("web-cost.md"), result);
     }
 
-    private static Path body(Path out, String name, byte[] bytes) throws Exception {
-        Path file = out.resolve(name + ".body");
-        Files.write(file, bytes);
-        return file;
+    private static Load nativeLoad(int port, String path, byte[] body, int channels, int streams, Path out,
+            int counted) throws Exception {
+        Path file = out.resolve(path.substring(path.lastIndexOf('/') + 1) + "-native.body");
+        Files.write(file, body);
+        List<String> arguments = List.of("-c", Integer.toString(channels), "-m", Integer.toString(streams), "-d",
+                file.toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
+                "http://127.0.0.1:" + port + path);
+        return new Load(NATIVE, duration -> {
+            H2Load.Calls calls = H2Load.run(arguments, duration);
+            return calls.succeeded() / calls.seconds();
+        }, counted);
     }
 
-    /** h2load cannot read a status from a body: each web body is sent once by a client that checks the answer. */
+    private static Load webLoad(String server, Wrk wrk, int connections, int counted) {
+        return new Load(server, duration -> wrk.callsPerSecond(connections, duration), counted);
+    }
+
+    /** wrk cannot read a status from a body: each web body is sent once by a client that checks the answer. */
     private static void checkWebAnswers(String web) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> json = client.send(HttpRequest.newBuilder(URI.create(web
@@ -157,50 +172,28 @@ public final class WebCost {
         }
     }
 
-    private static double h2load(Load load, int connections, int streams, Duration duration) throws Exception {
-        List<String> command = new ArrayList<>(List.of("h2load", "-D", Long.toString(duration.toSeconds()),
-                "-d", load.body().toString()));
-        if (load.h1()) {
-            command.addAll(List.of("--h1", "-c", Integer.toString(connections * streams), "-m", "1"));
-        } else {
-            command.addAll(List.of("-c", Integer.toString(connections), "-m", Integer.toString(streams)));
-        }
-        load.headers().forEach(header -> command.addAll(List.of("-H", header)));
-        command.add(load.url());
-        Process h2load = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(h2load.getInputStream().readAllBytes());
-        if (!h2load.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || h2load.exitValue() != 0) {
-            h2load.destroyForcibly();
-            throw new IllegalStateException("h2load failed:\n" + output);
-        }
-        Matcher finished = FINISHED.matcher(output);
-        Matcher requests = REQUESTS.matcher(output);
-        if (!finished.find() || !requests.find()) {
-            throw new IllegalStateException("h2load's output not understood:\n" + output);
-        }
-        long failed = Long.parseLong(requests.group(5)) + Long.parseLong(requests.group(6));
-        if (failed > 0) {
-            throw new IllegalStateException(failed + " of h2load's calls failed:\n" + output);
-        }
-        return Long.parseLong(requests.group(4)) * load.counted() / Double.parseDouble(finished.group(1));
+    /**
+     * A flood of gRPC-Web streams on the HTTP port ({@code connections} HTTP/1.1 connections) while readiness is
+     * probed.
+     */
+    private static String readinessUnderFlood(String web, Wrk flood, int connections, Duration duration)
+            throws Exception {
+        Wrk.Running running = flood.run(connections, duration);
+        Thread.sleep(1000); // the flood's connections open first
+        String row = probe(web, "HTTP port flooded by " + connections + " connections of gRPC-Web streams",
+                duration.minusSeconds(2));
+        running.waitForOutput(duration);
+        return row;
     }
 
     /**
-     * A flood of gRPC-Web streams on the HTTP port ({@code connections} HTTP/1.1 connections) while readiness is asked
-     * every 100 ms on a new connection, as a kubelet does: how long the probes took.
+     * Readiness asked every 100 ms for {@code duration}, each time on a new connection (as a kubelet and Docker's health
+     * check do): a table row of how long the answers took.
      */
-    private static String readinessUnderFlood(String web, Load flood, int connections, Duration duration)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of("h2load", "-D", Long.toString(duration.toSeconds()), "-d",
-                flood.body().toString(), "--h1", "-c", Integer.toString(connections), "-m", "1"));
-        flood.headers().forEach(header -> command.addAll(List.of("-H", header)));
-        command.add(flood.url());
-        Process h2load = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    private static String probe(String web, String during, Duration duration) throws Exception {
         List<Double> millis = new ArrayList<>();
         int failures = 0;
-        long end = System.nanoTime() + duration.minusSeconds(1).toNanos();
-        Thread.sleep(500);
+        long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
             long started = System.nanoTime();
             HttpURLConnection probe = (HttpURLConnection) URI.create(web + "/actuator/health/readiness").toURL()
@@ -219,13 +212,11 @@ public final class WebCost {
                 probe.disconnect();
             }
             millis.add((System.nanoTime() - started) / 1e6);
-            Thread.sleep(100);
+            Thread.sleep(PROBE_EVERY.toMillis());
         }
-        h2load.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS);
         List<Double> sorted = millis.stream().sorted().toList();
-        return String.format(Locale.ROOT, "Readiness while %d HTTP/1.1 connections flood the HTTP port with gRPC-Web "
-                        + "ServerStream calls: %d probes, %d not 200, median %.1f ms, p99 %.1f ms, max %.1f ms (goal: "
-                        + "under 1000 ms)%n", connections, sorted.size(), failures, sorted.get(sorted.size() / 2),
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f ms | %.1f ms | %.1f ms |%n", during, sorted.size(),
+                failures, sorted.get(sorted.size() / 2),
                 sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
                 sorted.get(sorted.size() - 1));
     }

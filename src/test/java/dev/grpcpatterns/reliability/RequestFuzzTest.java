@@ -1,17 +1,14 @@
 package dev.grpcpatterns.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
+import dev.grpcpatterns.support.OpenCalls;
 import dev.grpcpatterns.support.ServiceTest;
+import dev.grpcpatterns.support.TracesInLog;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -25,16 +22,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import net.devh.boot.grpc.client.inject.GrpcClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
@@ -62,25 +54,14 @@ class RequestFuzzTest {
     private static final Set<Status.Code> CLIENT_STREAM = Set.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT,
             Status.Code.RESOURCE_EXHAUSTED);
 
-    private static final TracesInLog traces = new TracesInLog();
+    @RegisterExtension
+    static final TracesInLog traces = new TracesInLog();
 
     @GrpcClient("demo")
     private Channel channel;
 
     @Autowired
     private MeterRegistry meters;
-
-    @BeforeAll
-    static void watchTheLog() {
-        traces.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(traces);
-    }
-
-    @AfterAll
-    static void stopWatching() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(traces);
-        traces.stop();
-    }
 
     @FuzzTest(maxDuration = "10m")
     void sayHello(byte[] request) {
@@ -143,18 +124,7 @@ class RequestFuzzTest {
                     .doesNotContain("\tat ", "Exception");
         }
         assertThat(traces.drain()).as("log events with a stack trace or at ERROR").isEmpty();
-        nothingLeftOpen();
-    }
-
-    /** The server ends its side just after the client hears the status: wait for that, with a bound. */
-    private void nothingLeftOpen() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (meters.get("grpc.server.calls.active").gauge().value() > 0) {
-            if (System.nanoTime() > deadline) {
-                fail("a call is still open on the server 10 s after the client heard its end");
-            }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
-        }
+        OpenCalls.awaitNone(meters);
     }
 
     private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
@@ -172,28 +142,6 @@ class RequestFuzzTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-    }
-
-    /** Log events that carry a stack trace or are at ERROR, whoever logged them. */
-    private static final class TracesInLog extends AppenderBase<ILoggingEvent> {
-
-        private final Queue<String> seen = new ConcurrentLinkedQueue<>();
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            if (event.getThrowableProxy() != null || event.getLevel().isGreaterOrEqual(Level.ERROR)) {
-                seen.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage()
-                        + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getClassName()));
-            }
-        }
-
-        List<String> drain() {
-            List<String> drained = new ArrayList<>();
-            for (String line; (line = seen.poll()) != null; ) {
-                drained.add(line);
-            }
-            return drained;
         }
     }
 }
