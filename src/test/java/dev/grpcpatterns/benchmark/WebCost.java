@@ -142,7 +142,9 @@ public final class WebCost {
                 file.toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
                 "http://127.0.0.1:" + port + path);
         return new Load(NATIVE, duration -> {
-            H2Load.Calls calls = H2Load.run(arguments, duration);
+            List<String> timed = new ArrayList<>(List.of("-D", Long.toString(duration.toSeconds())));
+            timed.addAll(arguments);
+            H2Load.Calls calls = H2Load.run(timed);
             return calls.succeeded() / calls.seconds();
         }, counted);
     }
