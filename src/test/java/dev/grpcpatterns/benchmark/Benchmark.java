@@ -177,9 +177,9 @@ public final class Benchmark {
             }
             goals.atLeast(throughputLabel(Workload.UNARY, client), "python", 5.0);
         }
-        goals.atMost(startupLabel(trainedLaunch), Report.BASELINE, 1.6);
-        goals.atMost(startupLabel(JAR), Report.BASELINE, 1.6);
-        goals.atMost(RSS, Report.BASELINE, 1.2);
+        // Issue 26: with the image's launch (plain java -jar is measured, without a goal).
+        goals.atMost(startupLabel(trainedLaunch), Report.BASELINE, 2.5);
+        goals.atMost(RSS, Report.BASELINE, 1.4);
         return goals;
     }
 

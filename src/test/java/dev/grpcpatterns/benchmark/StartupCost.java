@@ -26,9 +26,9 @@ import java.util.function.Function;
 public final class StartupCost {
 
     private static final String BEFORE = "before";
-    static final String STARTUP = "start-up to first call, extracted jar + AOT cache (ms)";
-    static final String STARTUP_CPU = "start-up CPU time, extracted jar + AOT cache (ms)";
-    static final String RSS = "RSS after load (MiB)";
+    private static final String STARTUP = "start-up to first call, extracted jar + AOT cache (ms)";
+    private static final String STARTUP_CPU = "start-up CPU time, extracted jar + AOT cache (ms)";
+    private static final String RSS = "RSS after load (MiB)";
 
     private StartupCost() {
     }
