@@ -1,4 +1,17 @@
-# What the suite scripts (src/test/*/run.sh) share; sourced after they set SUITE (their name in messages) and PY.
+# What the suite scripts (src/test/*/*.sh) share. A script sets SUITE (its name in messages) and HERE (its folder)
+# and sources this file by its own path; from then on it runs in the repository's root, with:
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+started=$SECONDS
+JAR=target/grpc-patterns.jar
+PY=/usr/bin/python3   # Debian's, where apt puts grpcio (a python3 on PATH may be another one)
+
+# require_built PATH...: what the build makes, which the suite needs (say so rather than fail later)
+require_built() {
+    local built
+    for built in "$@"; do
+        [[ -e $built ]] || { echo "$SUITE: $built is missing: build it first (./mvnw -B -ntp verify)" >&2; exit 1; }
+    done
+}
 
 # install_debs DEB...: Debian's packages that are not installed yet (CI starts on a fresh machine).
 install_debs() {

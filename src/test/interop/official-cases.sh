@@ -13,18 +13,11 @@
 # Needs the build's target/grpc-patterns.jar and target/test-classes (./mvnw -B -ntp verify); installs ruby-grpc and
 # nginx. Prints a matrix, transports x cases; exits non-zero when any case failed.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/interop
-JAR=target/grpc-patterns.jar
-PY=/usr/bin/python3
 SUITE=interop-cases
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port
 
-for built in $JAR target/test-classes/dev/grpcpatterns/interop target/test-classes/io/grpc/testing/integration; do
-    [[ -e $built ]] || { echo "$SUITE: $built is missing: build first (./mvnw -B -ntp verify)" >&2; exit 1; }
-done
+require_built $JAR target/test-classes/dev/grpcpatterns/interop target/test-classes/io/grpc/testing/integration
 install_debs ruby-grpc nginx
 TESTDATA=$(ruby -e 'puts Gem::Specification.find_by_name("grpc").gem_dir')/src/ruby/spec/testdata
 [[ -f $TESTDATA/server1.pem ]] || { echo "$SUITE: the grpc gem's test certificates are missing" >&2; exit 1; }

@@ -13,17 +13,12 @@
 # Prints one table, implementations x checks, and closes with "interop: N passed, N failed"; exits non-zero when
 # anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/interop
-JAR=target/grpc-patterns.jar
-PY=/usr/bin/python3            # Debian's, where apt puts grpcio (python3 on PATH may be another one)
 export PYTHONDONTWRITEBYTECODE=1
 SUITE=interop
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 
-[[ -f $JAR ]] || { echo "interop: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+require_built $JAR
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(python3-grpcio python3-grpc-tools grpc-proto   # grpc-proto: the standard grpc/health/v1/health.proto

@@ -8,19 +8,14 @@
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian packages and fetches Zipkin's
 # server from Maven Central (target/zipkin). Closes with "observability: N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/observability
-JAR=target/grpc-patterns.jar
 ZIPKIN_JAR=target/zipkin/zipkin-server-3.5.1-exec.jar
-PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
 SUITE=observability
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 INTERVAL=3   # seconds between ServerStream replies: a stream stays open long enough to cancel, drain and scrape
 
-[[ -f $JAR ]] || { echo "observability: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+require_built $JAR
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(prometheus python3-grpcio python3-grpc-tools curl)   # prometheus brings promtool

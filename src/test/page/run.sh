@@ -11,17 +11,12 @@
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs chromium and node from Debian and its npm
 # packages (locked). Closes with "page: N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/page
-JAR=target/grpc-patterns.jar
-PY=/usr/bin/python3
 SUITE=page
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, await_log,
-                           # build_authorization_server, start_authorization_server, token
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port, check,
+                                       # await_log, build_authorization_server, start_authorization_server, token
 
-[[ -f $JAR ]] || { echo "page: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+require_built $JAR
 SCREENSHOT=$WORK/page.png
 [[ ${1:-} == --screenshot ]] && SCREENSHOT=$PWD/docs/images/page.png
 

@@ -11,19 +11,14 @@
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian and npm packages.
 # Closes with "security: N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/security
 INTEROP=src/test/interop
-JAR=target/grpc-patterns.jar
-PY=/usr/bin/python3            # Debian's, where apt puts grpcio
 export PYTHONDONTWRITEBYTECODE=1
 SUITE=security
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints, await_log,
-                           # build_authorization_server, start_authorization_server, token
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints,
+                                       # await_log, build_authorization_server, start_authorization_server, token
 
-[[ -f $JAR ]] || { echo "security: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+require_built $JAR
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(python3-grpcio python3-grpc-tools curl)

@@ -7,16 +7,11 @@
 # Needs the packaged jar (./mvnw -B -ntp verify or package); installs its own Debian and npm packages.
 # Closes with "web: N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
-started=$SECONDS
-
 HERE=src/test/web
-JAR=target/grpc-patterns.jar
-PY=/usr/bin/python3
 SUITE=web
-source src/test/suite.sh   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
+source "$(dirname "$0")/../suite.sh"   # install_debs, WORK and pids cleaned up on exit, free_port, check, prints
 
-[[ -f $JAR ]] || { echo "web: $JAR is missing: build it first (./mvnw -B -ntp package)" >&2; exit 1; }
+require_built $JAR
 
 # --- Install ----------------------------------------------------------------------------------------
 DEBS=(curl)

@@ -7,7 +7,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import net.devh.boot.grpc.server.service.GrpcService;
 
-/** The three streaming patterns. */
+/**
+ * The three streaming patterns. Public, as {@code GreeterService}: the benchmark's peers serve this very class on
+ * bare grpc-java and on Spring gRPC (src/test/benchmark), which is what makes them a fair comparison.
+ */
 @GrpcService
 public class ChatService extends ChatServiceGrpc.ChatServiceImplBase {
 

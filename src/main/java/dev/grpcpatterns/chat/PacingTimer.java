@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Wakes a paced ServerStream when its next message is due, so no gRPC thread sleeps between messages.
  * One thread is enough: a tick only hands a message to the transport. It is deliberately not an
- * {@code Executor} bean, which would switch off Spring Boot's own task executor. Public so the benchmark's
- * bare grpc-java baseline can serve the very same ChatService.
+ * {@code Executor} bean, which would switch off Spring Boot's own task executor. Public, as the services are:
+ * the benchmark's peers build the very same ChatService on other servers.
  */
 @Component
 public class PacingTimer implements DisposableBean {

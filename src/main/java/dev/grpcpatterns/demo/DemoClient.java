@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  */
 @Lazy
 @Component
-public class DemoClient {
+class DemoClient {
 
     @GrpcClient("demo")
     private GreeterGrpc.GreeterBlockingStub greeter;
@@ -48,7 +48,7 @@ public class DemoClient {
         this.observations = observations;
     }
 
-    public void runAll(Consumer<String> out) throws InterruptedException {
+    void runAll(Consumer<String> out) throws InterruptedException {
         Observation.createNotStarted(OBSERVATION, observations).contextualName("demo").observeChecked(() -> {
             sayHello(out);
             serverStream(out);
@@ -57,7 +57,7 @@ public class DemoClient {
         });
     }
 
-    public void sayHello(Consumer<String> out) {
+    void sayHello(Consumer<String> out) {
         out.accept(greeter.withDeadline(deadline())
                 .sayHello(HelloRequest.newBuilder().setName(properties.name()).build())
                 .getResponseText());

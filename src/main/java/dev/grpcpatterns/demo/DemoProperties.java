@@ -24,7 +24,7 @@ import org.springframework.util.Assert;
  *     on a channel without TLS, where anyone on the path can read it; by default it is not, and the call fails
  */
 @ConfigurationProperties("demo")
-public record DemoProperties(
+record DemoProperties(
         boolean enabled,
         boolean exitWhenDone,
         String name,
@@ -37,7 +37,7 @@ public record DemoProperties(
         HealthCheck healthCheck,
         boolean tokenOverPlaintext) {
 
-    public DemoProperties {
+    DemoProperties {
         Assert.hasText(name, "demo.name must not be blank");
         Assert.notNull(serverStreamRequest, "demo.server-stream-request must be set");
         Assert.notEmpty(clientStreamMessages, "demo.client-stream-messages must not be empty");
@@ -59,9 +59,9 @@ public record DemoProperties(
      * @param maxBackoff the largest pause between two attempts
      * @param backoffMultiplier how much the pause bound grows after each attempt
      */
-    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double backoffMultiplier) {
+    record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double backoffMultiplier) {
 
-        public Retry {
+        Retry {
             Assert.isTrue(maxAttempts >= 2 && maxAttempts <= 5, "demo.retry.max-attempts must be 2 to 5");
             Assert.isTrue(isPositive(initialBackoff), "demo.retry.initial-backoff must be positive");
             Assert.isTrue(isPositive(maxBackoff), "demo.retry.max-backoff must be positive");
@@ -81,6 +81,6 @@ public record DemoProperties(
      *     one address is the proxy and the watch reaches a single replica: when that one drains, the whole channel
      *     would stop.
      */
-    public record HealthCheck(boolean enabled) {
+    record HealthCheck(boolean enabled) {
     }
 }

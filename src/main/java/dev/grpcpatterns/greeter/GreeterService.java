@@ -7,7 +7,10 @@ import dev.grpcpatterns.errors.RichStatus;
 import io.grpc.stub.StreamObserver;
 import net.devh.boot.grpc.server.service.GrpcService;
 
-/** The unary pattern: one request, one response. */
+/**
+ * The unary pattern: one request, one response. Public, as {@code ChatService}: the benchmark's peers serve this very
+ * class on bare grpc-java and on Spring gRPC (src/test/benchmark), which is what makes them a fair comparison.
+ */
 @GrpcService
 public class GreeterService extends GreeterGrpc.GreeterImplBase {
 

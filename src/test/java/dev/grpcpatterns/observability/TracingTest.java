@@ -3,7 +3,7 @@ package dev.grpcpatterns.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.support.AppProcess;
@@ -69,7 +69,7 @@ import org.springframework.test.context.ContextConfiguration;
         "management.tracing.sampling.probability=1.0"
 })
 @ContextConfiguration(initializers = TracingTest.TwoAddressesOfOwnPort.class)
-@Import(TracingTest.LoggingInsideCalls.class)
+@Import({TracingTest.LoggingInsideCalls.class, DemoFlows.class})
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTest {
 
@@ -79,7 +79,7 @@ class TracingTest {
             Pattern.MULTILINE);
 
     @Autowired
-    private DemoClient demo;
+    private DemoFlows demo;
 
     @Autowired
     private ObservationRegistry observations;

@@ -2,14 +2,14 @@ package dev.grpcpatterns.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
-import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
 import dev.grpcpatterns.support.JvmProbe;
 import dev.grpcpatterns.support.Prerequisites;
+import dev.grpcpatterns.support.ReplicaMetrics;
 import dev.grpcpatterns.support.TestNetwork;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,7 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * server end is the one faults are applied to: iptables random drops, DROP both ways, REJECT with a TCP reset, and
  * tc token-bucket shaping. A second link, never faulted, carries the server's actuator, so the test can read the
  * server's own gauge while the data link is down. The client is the demo channel itself ({@code @GrpcClient("demo")},
- * {@code DemoClient}), configured by {@code application.yml}. The server's keepalive is shortened here through the
+ * {@code DemoFlows}), configured by {@code application.yml}. The server's keepalive is shortened here through the
  * settings users have ({@code grpc.server.keep-alive-time}, {@code -timeout}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
@@ -59,6 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @EnabledIf(value = "networkAvailable", disabledReason = "needs root, iproute2 and iptables (see TestNetwork); fails instead under CI")
+@Import(DemoFlows.class)
 class NetworkFaultsIT {
 
     /**
@@ -86,7 +88,7 @@ class NetworkFaultsIT {
     private static AppProcess app;
 
     @Autowired
-    private DemoClient demo;
+    private DemoFlows demo;
 
     @GrpcClient("demo")
     private Channel channel;

@@ -2,7 +2,7 @@ package dev.grpcpatterns.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @EnabledIf(value = "networkAvailable", disabledReason = "needs root, iproute2, iptables and nginx (see TestNetwork); fails instead under CI")
+@Import(DemoFlows.class)
 class NginxProxyIT {
 
     private static final Duration START = Duration.ofMinutes(5);
@@ -75,7 +77,7 @@ class NginxProxyIT {
     private static Instant quietSince;
 
     @Autowired
-    private DemoClient demo;
+    private DemoFlows demo;
 
     @GrpcClient("demo")
     private ChatServiceGrpc.ChatServiceStub chat;

@@ -2,7 +2,7 @@ package dev.grpcpatterns.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ReplicaMetrics;
@@ -10,8 +10,8 @@ import dev.grpcpatterns.support.StreamEvents;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
 })
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Import(DemoFlows.class)
 class ScaleOutIT {
 
     private static final Duration START = Duration.ofMinutes(6);
@@ -59,7 +61,7 @@ class ScaleOutIT {
     private static final List<AppProcess> replicas = new ArrayList<>();
 
     @Autowired
-    private DemoClient demo;
+    private DemoFlows demo;
 
     @GrpcClient("demo")
     private ChatServiceGrpc.ChatServiceStub chat;

@@ -1,6 +1,6 @@
 package dev.grpcpatterns.scaling;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,17 +13,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A few threads calling the demo's SayHello back to back until stopped, counting answers and failures. */
 final class UnaryLoad implements AutoCloseable {
 
-    private final DemoClient demo;
+    private final DemoFlows demo;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong answered = new AtomicLong();
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
-    private UnaryLoad(DemoClient demo) {
+    private UnaryLoad(DemoFlows demo) {
         this.demo = demo;
     }
 
-    static UnaryLoad start(DemoClient demo, int threads) {
+    static UnaryLoad start(DemoFlows demo, int threads) {
         UnaryLoad load = new UnaryLoad(demo);
         for (int i = 0; i < threads; i++) {
             Thread thread = new Thread(load::callUntilStopped, "unary-load-" + i);

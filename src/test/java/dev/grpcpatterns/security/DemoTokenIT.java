@@ -3,7 +3,7 @@ package dev.grpcpatterns.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.support.AppProcess;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -39,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"demo.enabled=false", "demo.chat-pause=0s", "chat.server-stream.interval=0s",
                 "identity.certificate-authorities="})
+@Import(DemoFlows.class)
 class DemoTokenIT {
 
     private static final int PORT = AppProcess.freePort();
@@ -78,7 +80,7 @@ class DemoTokenIT {
     }
 
     @Autowired
-    DemoClient demo;
+    DemoFlows demo;
 
     @Autowired
     OAuth2AuthorizedClientService authorizedClients;

@@ -2,7 +2,7 @@ package dev.grpcpatterns.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcpatterns.demo.DemoClient;
+import dev.grpcpatterns.demo.DemoFlows;
 import dev.grpcpatterns.support.AppProcess;
 import dev.grpcpatterns.support.ArticleOutput;
 import java.nio.file.Path;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"demo.enabled=false", "demo.chat-pause=0s", "chat.server-stream.interval=0s"})
+@Import(DemoFlows.class)
 class MutualTlsTest {
 
     private static final int PORT = AppProcess.freePort();
@@ -38,7 +40,7 @@ class MutualTlsTest {
     }
 
     @Autowired
-    DemoClient demo;
+    DemoFlows demo;
 
     @Test
     void clientWithATrustedCertificateIsServed() {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
-import dev.grpcpatterns.demo.DemoProperties;
 import dev.grpcpatterns.support.ServiceTest;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
@@ -30,9 +28,6 @@ class PageTest {
 
     @Value("${local.server.port}")
     int port;
-
-    @Autowired
-    DemoProperties demo;
 
     private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) throws IOException,
             InterruptedException {
@@ -83,15 +78,17 @@ class PageTest {
                 .containsExactly("ServerStream", "ClientStream", "Chat");
     }
 
+    /** The article's inputs from application.yml, and the pause and deadline {@link ServiceTest} sets instead. */
     @Test
     void theFlowsThePagePlaysAreTheDemos() throws Exception {
         JsonNode flows = new ObjectMapper().readTree(get(PageDemo.PATH, HttpResponse.BodyHandlers.ofString()).body());
-        assertThat(flows.path("name").asText()).isEqualTo(demo.name());
-        assertThat(flows.path("serverStreamRequest").asText()).isEqualTo(demo.serverStreamRequest());
+        assertThat(flows.path("name").asText()).isEqualTo("Hyeonghwan");
+        assertThat(flows.path("serverStreamRequest").asText()).isEqualTo("start");
         assertThat(flows.path("clientStreamMessages")).extracting(JsonNode::asText)
-                .isEqualTo(demo.clientStreamMessages());
-        assertThat(flows.path("chatMessages")).extracting(JsonNode::asText).isEqualTo(demo.chatMessages());
-        assertThat(flows.path("chatPauseMillis").asLong()).isEqualTo(demo.chatPause().toMillis());
-        assertThat(flows.path("deadlineMillis").asLong()).isEqualTo(demo.deadline().toMillis());
+                .containsExactly("msg1", "msg2", "msg3");
+        assertThat(flows.path("chatMessages")).extracting(JsonNode::asText).containsExactly("Hello grpc!",
+                "This is Bidirectional Streaming RPC!", "Is it working good?");
+        assertThat(flows.path("chatPauseMillis").asLong()).isZero();
+        assertThat(flows.path("deadlineMillis").asLong()).isEqualTo(10_000);
     }
 }
