@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,13 +30,16 @@ import org.slf4j.LoggerFactory;
  *     what everything the service adds costs;</li>
  * <li>{@code metrics}: the same plus the metric interceptor the service measures each call with (Micrometer's,
  *     as net.devh installs it, into a Prometheus registry with the service's buckets): what the framework
- *     alone costs.</li>
+ *     alone costs;</li>
+ * <li>{@code bare}: grpc-java with nothing but a fixed pool of the service's 16 threads
+ *     ({@code Executors.newFixedThreadPool}), no interceptor, no limit, no keep-alive: the call path's floor, the
+ *     server the call-path goals are set against (issue 26).</li>
  * </ul>
  */
 public final class BaselineServer {
 
     /** The variants, by the value of the system property {@code baseline}. */
-    enum Variant { DEFAULTS, SETTINGS, METRICS }
+    enum Variant { DEFAULTS, SETTINGS, METRICS, BARE }
 
     private static final List<String> ARTICLE_MESSAGES = List.of("Hello world", "This is server streaming grpc",
             "Good bye");
@@ -55,7 +59,9 @@ public final class BaselineServer {
                 new ChatProperties.ClientStream(10_000, 1_000_000), new ChatProperties.MessageLog(20));
         List<BindableService> services = List.of(new GreeterService(), new ChatService(chat, new PacingTimer()));
         NettyServerBuilder builder = NettyServerBuilder.forPort(port);
-        if (variant != Variant.DEFAULTS) {
+        if (variant == Variant.BARE) {
+            builder.executor(Executors.newFixedThreadPool(ServiceLimits.THREADS));
+        } else if (variant != Variant.DEFAULTS) {
             ServiceLimits.apply(builder);
         }
         if (variant == Variant.METRICS) {

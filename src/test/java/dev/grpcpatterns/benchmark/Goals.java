@@ -5,23 +5,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
-/** The performance goals, each a ratio of the service's median to another server's, measured in the same run. */
+/**
+ * The performance goals, each the service's median against another server's, measured in the same run: a ratio, or
+ * a margin in the measure's own unit.
+ */
 final class Goals {
 
-    private record Goal(String measure, String against, boolean atMost, double target) {
+    /** {@code margin}: the target is {@code theirs + target}, not {@code theirs × target}. */
+    private record Goal(String measure, String against, boolean atMost, double target, boolean margin) {
     }
 
     private final List<Goal> goals = new ArrayList<>();
 
     /** The service's {@code measure} must be at least {@code target} times {@code against}'s. */
     Goals atLeast(String measure, String against, double target) {
-        goals.add(new Goal(measure, against, false, target));
+        goals.add(new Goal(measure, against, false, target, false));
         return this;
     }
 
     /** The service's {@code measure} must be at most {@code target} times {@code against}'s. */
     Goals atMost(String measure, String against, double target) {
-        goals.add(new Goal(measure, against, true, target));
+        goals.add(new Goal(measure, against, true, target, false));
+        return this;
+    }
+
+    /** The service's {@code measure} must be at most {@code against}'s plus {@code margin} (in its unit). */
+    Goals atMostMore(String measure, String against, double margin) {
+        goals.add(new Goal(measure, against, true, margin, true));
         return this;
     }
 
@@ -36,12 +46,16 @@ final class Goals {
                 continue;
             }
             double ratio = service.getAsDouble() / theirs.getAsDouble();
-            boolean met = goal.atMost() ? ratio <= goal.target() : ratio >= goal.target();
+            double limit = goal.margin() ? theirs.getAsDouble() + goal.target() : theirs.getAsDouble() * goal.target();
+            boolean met = goal.atMost() ? service.getAsDouble() <= limit : service.getAsDouble() >= limit;
             // How far the service is from the goal, in % of the goal: short of a floor, or over a ceiling.
-            double missedBy = 100 * Math.abs(1 - ratio / goal.target());
-            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s %.2f | %s |%n",
+            double missedBy = 100 * Math.abs(1 - service.getAsDouble() / limit);
+            String target = goal.margin() ? String.format(Locale.ROOT, "%s theirs + %s", goal.atMost() ? "≤" : "≥",
+                    Report.number(goal.target())) : String.format(Locale.ROOT, "%s %.2f", goal.atMost() ? "≤" : "≥",
+                    goal.target());
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s |%n",
                     goal.measure(), goal.against(), Report.number(service.getAsDouble()),
-                    Report.number(theirs.getAsDouble()), ratio, goal.atMost() ? "≤" : "≥", goal.target(),
+                    Report.number(theirs.getAsDouble()), ratio, target,
                     met ? "met" : String.format(Locale.ROOT, "missed: %.0f%% %s", missedBy,
                             goal.atMost() ? "over" : "short")));
         }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,12 @@ import java.util.regex.Pattern;
 
 /**
  * Drives one server with h2load (nghttp2), a native HTTP/2 client, so that the JVM client's own cost cannot hide
- * a difference: {@code channels} connections with {@code outstanding} streams each, every stream a gRPC call
- * whose whole request body h2load posts at once (the framed messages of the workload, prepared here). h2load
+ * a difference: one client thread, {@code bench.h2load-connections} connections (8) with {@code outstanding}
+ * streams each, every stream a gRPC call whose whole request body h2load posts at once (the framed messages of the
+ * workload, prepared here). A round is an amount of work, not a time, so that every server does the same in a
+ * round whatever its speed: {@code bench.h2load-round-calls} calls of one request (unary, ServerStream: 60,000), and
+ * {@code bench.h2load-round-stream-messages} request messages of ClientStream and Chat (600,000); 0 for either:
+ * rounds of the time given instead. h2load
  * reads no trailers, so before the first round on a server each body is sent once by a client that does
  * ({@link RawHttp2Client}): it must come back with {@code grpc-status: 0} and the expected number of messages.
  * Chat's requests all go in one body ({@code chatMessages} of them, fewer than the stubs send, so that a round
@@ -31,24 +36,34 @@ import java.util.regex.Pattern;
  */
 final class H2Load implements ClientLoad {
 
-    private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)s");
+    private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(m?s)");
     private static final Pattern REQUESTS = Pattern.compile(
             "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
 
     private final int port;
     private final LoadGenerator.Shape shape;
+    private final int connections;
+    private final long roundCalls;
+    private final long roundStreamMessages;
     private final Map<Workload, Body> bodies = new EnumMap<>(Workload.class);
     private boolean checked;
 
     /** What one call posts, and how many messages it counts for. */
-    private record Body(String path, Path file, byte[] bytes, int replies, int counted) {
+    private record Body(String path, Path file, byte[] bytes, int requests, int replies, int counted) {
     }
 
-    /** Writes the request bodies for {@code port}'s server into {@code directory}. */
+    /**
+     * Writes the request bodies for {@code port}'s server into {@code directory}; connections and the rounds' size
+     * from {@code bench.h2load-connections}, {@code bench.h2load-round-calls} and
+     * {@code bench.h2load-round-stream-messages}.
+     */
     H2Load(int port, LoadGenerator.Shape shape, int serverStreamMessages, int chatMessages, Path directory)
             throws IOException {
         this.port = port;
         this.shape = shape;
+        this.connections = Integer.getInteger("bench.h2load-connections", 8);
+        this.roundCalls = Long.getLong("bench.h2load-round-calls", 60_000);
+        this.roundStreamMessages = Long.getLong("bench.h2load-round-stream-messages", 600_000);
         Files.createDirectories(directory);
         byte[] hello = HelloRequest.newBuilder().setName("benchmark").build().toByteArray();
         byte[] message = ChatMessage.newBuilder().setMessageText("benchmark").build().toByteArray();
@@ -69,23 +84,38 @@ final class H2Load implements ClientLoad {
         }
         Path file = directory.resolve(method.getBareMethodName() + ".body");
         Files.write(file, body.toByteArray());
-        return new Body("/" + method.getFullMethodName(), file, body.toByteArray(), replies, counted);
+        return new Body("/" + method.getFullMethodName(), file, body.toByteArray(), requests, replies, counted);
     }
 
     @Override
     public LoadGenerator.Result run(Workload workload, Duration duration) throws Exception {
+        Body body = bodies.get(workload);
+        long planned = body.requests() == 1 ? roundCalls : roundStreamMessages / body.requests();
+        return planned > 0
+                ? load(body, List.of("-n", Long.toString(Math.max(connections * shape.outstanding(), planned))))
+                : warmUp(workload, duration);
+    }
+
+    /** For a time, whatever the rounds' size: the JIT's work to do before the rounds differs from server to server. */
+    @Override
+    public LoadGenerator.Result warmUp(Workload workload, Duration duration) throws Exception {
+        return load(bodies.get(workload), List.of("-D", Long.toString(duration.toSeconds())));
+    }
+
+    private LoadGenerator.Result load(Body body, List<String> size) throws Exception {
         if (!checked) {
             check();
             checked = true;
         }
-        Body body = bodies.get(workload);
-        Process h2load = new ProcessBuilder("h2load", "-c", Integer.toString(shape.channels()),
-                "-m", Integer.toString(shape.outstanding()), "-D", Long.toString(duration.toSeconds()),
-                "-d", body.file().toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
-                "http://127.0.0.1:" + port + body.path())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("h2load", "-t", "1", "-c", Integer.toString(connections),
+                "-m", Integer.toString(shape.outstanding())));
+        command.addAll(size);
+        command.addAll(List.of("-d", body.file().toString(), "-H", "content-type: application/grpc",
+                "-H", "te: trailers", "http://127.0.0.1:" + port + body.path()));
+        Process h2load = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(h2load.getInputStream().readAllBytes());
-        if (!h2load.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || h2load.exitValue() != 0) {
+        // Output read to its end: h2load has exited, or closed its output and is about to.
+        if (!h2load.waitFor(60, TimeUnit.SECONDS) || h2load.exitValue() != 0) {
             h2load.destroyForcibly();
             throw new IllegalStateException("h2load failed:\n" + output);
         }
@@ -99,7 +129,7 @@ final class H2Load implements ClientLoad {
             throw new IllegalStateException(failed + " of h2load's calls failed:\n" + output);
         }
         long calls = Long.parseLong(requests.group(4));
-        double seconds = Double.parseDouble(finished.group(1));
+        double seconds = Double.parseDouble(finished.group(1)) / (finished.group(2).equals("ms") ? 1000 : 1);
         long total = calls * body.counted();
         return new LoadGenerator.Result(total / seconds, total, new long[0]);
     }

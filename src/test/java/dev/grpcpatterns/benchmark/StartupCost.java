@@ -20,7 +20,7 @@ import java.util.function.Function;
  * change. Prints the table and the goals and writes {@code <bench.out>/startup-cost.md}.
  *
  * <p>Settings: {@code bench.starts} (7), {@code bench.load-seconds} (2, per workload), {@code bench.baseline}
- * (the {@link BaselineServer} variant, {@code settings}), {@code bench.server-jvm-args}, {@code bench.jar}.
+ * (the {@link BaselineServer} variant, {@code bare}: issue 26's yardstick), {@code bench.server-jvm-args}, {@code bench.jar}.
  * {@code java -cp <test classpath> dev.grpcpatterns.benchmark.StartupCost} (docs/performance.md).
  */
 public final class StartupCost {
@@ -48,7 +48,7 @@ public final class StartupCost {
             commands.put(BEFORE, serviceCommand(jvmArgs, Path.of(before), out.resolve("startup-before")));
         }
         commands.put(Report.BASELINE,
-                Benchmark.baselineCommand(jvmArgs, System.getProperty("bench.baseline", "settings")));
+                Benchmark.baselineCommand(jvmArgs, System.getProperty("bench.baseline", "bare")));
         List<String> names = new ArrayList<>(commands.keySet());
         Report report = new Report(names);
         String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
@@ -73,7 +73,7 @@ public final class StartupCost {
             goals.atMost(STARTUP, BEFORE, 1.0).atMost(RSS, BEFORE, 1.0);
         }
         String table = "# start-up cost (service: the image's launch, prod; " + Report.BASELINE + ": BaselineServer "
-                + System.getProperty("bench.baseline", "settings") + ")\n\nload average at start " + loadAtStart
+                + System.getProperty("bench.baseline", "bare") + ")\n\nload average at start " + loadAtStart
                 + ", at end " + Files.readString(Path.of("/proc/loadavg")).trim() + "\n\n" + report.table()
                 + "\n" + goals.table(report);
         System.out.println(table);

@@ -68,7 +68,7 @@ final class VariantCost {
             }
             for (Workload workload : List.of(Workload.UNARY, Workload.CHAT)) {
                 for (Map<String, ClientLoad> load : loads) {
-                    load.values().iterator().next().run(workload, warmup);
+                    load.values().iterator().next().warmUp(workload, warmup);
                 }
             }
             for (int r = 0; r < rounds; r++) {
