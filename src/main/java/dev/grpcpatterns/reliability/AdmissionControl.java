@@ -1,5 +1,6 @@
 package dev.grpcpatterns.reliability;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
@@ -10,7 +11,9 @@ import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
@@ -19,8 +22,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
@@ -33,17 +36,28 @@ import org.springframework.stereotype.Component;
  * while they do not). Past it the call ends at once with {@code RESOURCE_EXHAUSTED}, a description saying why and
  * a {@code grpc-retry-pushback-ms} trailer; it never waits in a queue for its turn.
  *
- * <p>What holds a permit: a unary call, from its start to its close (its duration is what the limit learns from).
+ * <p>The decision is taken when the call arrives, before it is queued anywhere: grpc-java asks this class for the
+ * call's executor ({@link ServerCallExecutorSupplier}) on the transport thread that read its headers, right after
+ * looking its method up. An admitted call goes to the service's executor, its permit counting from that moment (its
+ * wait in the queue is part of what the limit learns from). A rejected call, and a gRPC health check (a map lookup),
+ * is answered on the spot, on that transport thread: the interceptors run and close it, a few microseconds without
+ * blocking, before the transport reads its next frame. So a rejection waits neither behind admitted work nor behind
+ * a thread of its own that a busy machine would starve (both measured: docs/reliability.md#overload).
+ *
+ * <p>The interceptor part acts on the decision: after net.devh's metric interceptor (2500), so that a rejection is
+ * measured with its status, and before {@code OpenCalls} (3000) and identity (5000), so it costs no token check. The
+ * decision reaches it keyed by the call's headers object (grpc-java hands the same one to both), and is given back
+ * when the call's context ends if no interceptor took it.
+ *
+ * <p>What holds a permit: a unary call, from its arrival to its close (its duration is what the limit learns from).
  * A stream only while it starts, until its service method has returned (for a server stream that is the request's
  * half-close, for client and bidi streams the call's start): a paced ServerStream waiting on its timer uses no CPU
  * and must not crowd out unary calls for its whole life. Open streams are bounded by a fixed count instead
  * ({@code max-open-streams}), since each holds memory however idle. gRPC health is never limited: probes must
  * answer during a flood.
  *
- * <p>Ordered after net.devh's metric interceptor (2500), so a rejection is measured with its status, and before
- * {@code OpenCalls} (3000) and identity (5000), so it costs no token check. Metrics: {@code
- * grpc.server.admission.limit}, {@code .in.flight}, {@code .open.streams} and the counter {@code .rejected}
- * (tags method, reason).
+ * <p>Metrics: {@code grpc.server.admission.limit}, {@code .in.flight}, {@code .open.streams} and the counter
+ * {@code .rejected} (tags method, reason).
  */
 @Component
 @GrpcGlobalServerInterceptor
@@ -65,6 +79,8 @@ class AdmissionControl implements ServerInterceptor {
     private final MeterRegistry registry;
     private final Map<String, Counter> limitRejections = new ConcurrentHashMap<>();
     private final Map<String, Counter> streamRejections = new ConcurrentHashMap<>();
+    /** Decisions taken on arrival, until the interceptor acts on them; keyed by identity (Metadata has no equals). */
+    private final Map<Metadata, Decision> decided = new ConcurrentHashMap<>();
 
     AdmissionControl(ReliabilityProperties properties, MeterRegistry registry) {
         ReliabilityProperties.Admission settings = properties.admission();
@@ -84,40 +100,86 @@ class AdmissionControl implements ServerInterceptor {
                 .description("gRPC streaming calls open").register(registry);
     }
 
+    /**
+     * Installs the executors on the server: every call's callbacks on {@code calls}, or, with admission control on,
+     * the decision on arrival (this class): admitted calls on {@code calls}, rejected ones (and health checks)
+     * answered on the spot.
+     */
+    void install(ServerBuilder<?> builder, Executor calls) {
+        if (!enabled) {
+            builder.executor(calls);
+            return;
+        }
+        // The default executor runs only each call's method lookup and this class's decision (and a context's
+        // cancellation: a flag and its listeners), on the transport thread: a map lookup and a few atomics.
+        builder.executor(MoreExecutors.directExecutor()).callExecutor(new ServerCallExecutorSupplier() {
+            @Override
+            public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                return admits(call.getMethodDescriptor(), headers) ? calls : MoreExecutors.directExecutor();
+            }
+        });
+    }
+
+    /**
+     * Admits or rejects a call as it arrives: true if it goes to the service's executor. Rejected calls and health
+     * checks (never limited, and answered even while that executor is busy) are answered on the spot.
+     */
+    private boolean admits(MethodDescriptor<?, ?> method, Metadata headers) {
+        if (HealthGrpc.SERVICE_NAME.equals(method.getServiceName())) {
+            return false;
+        }
+        boolean stream = method.getType() != MethodType.UNARY;
+        Decision decision;
+        if (stream && openStreams.incrementAndGet() > maxOpenStreams) {
+            openStreams.decrementAndGet();
+            decision = new Decision(null, false, STREAMS, maxOpenStreams + " streams open, the most allowed");
+        } else {
+            decision = limiter.acquire(null)
+                    .map(listener -> new Decision(new Permit(listener), stream, null, null))
+                    .orElseGet(() -> {
+                        if (stream) {
+                            openStreams.decrementAndGet();
+                        }
+                        return new Decision(null, false, LIMIT, limiter.getInflight()
+                                + " calls in progress, the current limit " + limiter.getLimit());
+                    });
+        }
+        decided.put(headers, decision);
+        // A call can end before its start reaches the interceptor (its client cancelled, an interceptor before
+        // ours failed): its context ends either way, and whatever the interceptor has not taken is given back.
+        Context.current().addListener(ended -> {
+            Decision untaken = decided.remove(headers);
+            if (untaken != null) {
+                untaken.abandon(openStreams);
+            }
+        }, MoreExecutors.directExecutor());
+        return decision.admitted();
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        MethodDescriptor<Q, R> method = call.getMethodDescriptor();
-        if (!enabled || HealthGrpc.SERVICE_NAME.equals(method.getServiceName())) {
+        Decision decision = enabled ? decided.remove(headers) : null;
+        if (decision == null) {
+            // Admission off, a health check, or a call that ended before it started.
             return next.startCall(call, headers);
         }
-        MethodType type = method.getType();
-        boolean stream = type != MethodType.UNARY;
-        if (stream && openStreams.incrementAndGet() > maxOpenStreams) {
-            openStreams.decrementAndGet();
-            return reject(call, streamRejections, STREAMS, maxOpenStreams + " streams open, the most allowed");
+        if (!decision.admitted()) {
+            return reject(call, decision.reason().equals(LIMIT) ? limitRejections : streamRejections,
+                    decision.reason(), decision.why());
         }
-        Optional<Limiter.Listener> acquired = limiter.acquire(null);
-        if (acquired.isEmpty()) {
-            if (stream) {
-                openStreams.decrementAndGet();
-            }
-            return reject(call, limitRejections, LIMIT,
-                    limiter.getInflight() + " calls in progress, the current limit " + limiter.getLimit());
-        }
-        Permit permit = new Permit(acquired.get());
+        MethodType type = call.getMethodDescriptor().getType();
+        boolean stream = decision.stream();
+        Permit permit = decision.permit();
         ServerCall.Listener<Q> listener;
         try {
             listener = next.startCall(type == MethodType.UNARY ? new UnaryCall<>(call, permit) : call, headers);
         } catch (RuntimeException failedToStart) {
             // grpc-java closes such a call itself, and no listener of ours will hear of its end.
-            permit.ignore();
-            if (stream) {
-                openStreams.decrementAndGet();
-            }
+            decision.abandon(openStreams);
             throw failedToStart;
         }
-        if (type == MethodType.UNARY) {
+        if (!stream) {
             return new Admitted<>(listener, permit);
         }
         if (type != MethodType.SERVER_STREAMING) {
@@ -139,6 +201,27 @@ class AdmissionControl implements ServerInterceptor {
                 + why + "); retry in " + pushbackMillis + " ms"), trailers);
         return new ServerCall.Listener<>() {
         };
+    }
+
+    /**
+     * What was decided on a call's arrival: admitted with a permit (and, for a stream, counted as open), or rejected
+     * for {@code reason}, {@code why} saying it to the caller.
+     */
+    private record Decision(Permit permit, boolean stream, String reason, String why) {
+
+        boolean admitted() {
+            return permit != null;
+        }
+
+        /** The call ended unseen by the interceptor: its permit and its place among the open streams go back. */
+        void abandon(AtomicInteger openStreams) {
+            if (permit != null) {
+                permit.ignore();
+                if (stream) {
+                    openStreams.decrementAndGet();
+                }
+            }
+        }
     }
 
     /** An admission permit, given back exactly once, with what the call's end says about the server's load. */

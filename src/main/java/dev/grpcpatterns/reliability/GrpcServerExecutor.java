@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * The gRPC server's executor, installed on the server net.devh builds: a fixed number of threads, instead of
  * grpc-java's default cached pool that grows a thread per busy call under load. Every call's callbacks run here,
- * never on a Netty event loop.
+ * never on a Netty event loop. With admission control on, only the calls it admits run here ({@link AdmissionControl}
+ * installs the executors then).
  *
  * <p>The queue has no capacity of its own, on purpose: grpc-java hands the pool one task per call at a time (a
  * call's callbacks wait in its own serializing queue), so the queue is never longer than the HTTP/2 streams open,
@@ -33,8 +34,10 @@ class GrpcServerExecutor implements GrpcServerConfigurer, MeterBinder, Disposabl
     private static final String NAME = "grpc-server";
 
     private final ThreadPoolExecutor pool;
+    private final AdmissionControl admission;
 
-    GrpcServerExecutor(ReliabilityProperties properties) {
+    GrpcServerExecutor(ReliabilityProperties properties, AdmissionControl admission) {
+        this.admission = admission;
         int threads = properties.executor().threads();
         CustomizableThreadFactory factory = new CustomizableThreadFactory("grpc-call-");
         factory.setDaemon(true);
@@ -44,7 +47,7 @@ class GrpcServerExecutor implements GrpcServerConfigurer, MeterBinder, Disposabl
 
     @Override
     public void accept(ServerBuilder<?> builder) {
-        builder.executor(pool);
+        admission.install(builder, pool);
     }
 
     /** Micrometer's executor gauges (queued, active, pool size, completed), without wrapping the pool's tasks. */

@@ -30,10 +30,8 @@ class IdentityCheck {
 
     IdentityCheck(Environment environment, IdentityProperties properties) {
         boolean prod = environment.acceptsProfiles(Profiles.of("prod"));
-        boolean jwt = environment.containsProperty(IdentityConfigured.ISSUER_URI)
-                || environment.containsProperty(IdentityConfigured.JWK_SET_URI);
-        String clientAuth = environment.getProperty(IdentityConfigured.CLIENT_AUTH, "NONE");
-        boolean certificates = clientAuth.equalsIgnoreCase("REQUIRE") || clientAuth.equalsIgnoreCase("OPTIONAL");
+        boolean jwt = IdentityConfigured.jwt(environment);
+        boolean certificates = IdentityConfigured.certificates(environment);
         List<String> audiences = Binder.get(environment).bind(AUDIENCES, Bindable.listOf(String.class))
                 .orElse(List.of());
         if (jwt && audiences.isEmpty() && prod) {
@@ -47,7 +45,8 @@ class IdentityCheck {
                 kinds.add("JWT bearer tokens" + (audiences.isEmpty() ? " for any audience" : " for " + audiences));
             }
             if (certificates) {
-                kinds.add("client certificates (" + clientAuth.toUpperCase(Locale.ROOT) + ")");
+                kinds.add("client certificates (" + environment.getProperty(IdentityConfigured.CLIENT_AUTH)
+                        .toUpperCase(Locale.ROOT) + ")");
             }
             log.info("gRPC callers need an identity: {}; each method as identity.rules.* says, any other refused",
                     String.join(" or ", kinds));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,8 @@ import java.util.Map;
  * <ol>
  * <li>What the limiter costs: closed-loop unary calls ({@link LoadGenerator}) in rounds alternating between the
  *     two, calls/s and server CPU per call. The limiter-on server's median is the capacity the rest is scaled by.</li>
- * <li>Open-loop unary load ({@link OpenLoop}) at 0.5×, 1×, 2×, 5× and 10× that capacity, one step each: goodput
+ * <li>Open-loop unary load ({@link OpenLoop}) at 0.5×, 1×, 2×, 5× and 10× that capacity, one step each on each
+ *     server, the two in an order alternating from step to step: goodput
  *     (calls answered OK per second), latency of the admitted calls, rejections and how fast they are answered.</li>
  * <li>A 10× flood followed at once by 0.5×: how long until the service is back to normal.</li>
  * <li>Floods of streams ({@link StreamFloods}): new Chat streams that stay open, and Chat clients that never read,
@@ -34,6 +36,8 @@ public final class Overload {
     private static final double[] MULTIPLIERS = {0.5, 1, 2, 5, 10};
     private static final String ON = "limiter on";
     private static final String OFF = "limiter off";
+    /** Admission off, and the HTTP/2 stream limit per connection at 100 instead of 1,000: back-pressure alone. */
+    private static final String STREAMS = "limiter off, 100 streams/conn";
     private static final Duration WINDOW = Duration.ofMillis(500);
 
     private Overload() {
@@ -64,9 +68,11 @@ public final class Overload {
                     out.resolve("overload-on.log")));
             servers.put(OFF, start(jvmArgs, jar, List.of("--reliability.admission.enabled=false"),
                     out.resolve("overload-off.log")));
+            servers.put(STREAMS, start(jvmArgs, jar, List.of("--reliability.admission.enabled=false",
+                    "--reliability.max-concurrent-calls-per-connection=100"), out.resolve("overload-streams.log")));
 
             // 1. The limiter's cost, and the capacity.
-            Report cost = new Report(List.of(ON, OFF));
+            Report cost = new Report(List.copyOf(servers.keySet()));
             Map<String, LoadGenerator> closed = new LinkedHashMap<>();
             for (Map.Entry<String, ServerProcess> server : servers.entrySet()) {
                 closed.put(server.getKey(), new LoadGenerator(server.getValue().port(), shape));
@@ -95,25 +101,39 @@ public final class Overload {
                     .append(String.format(Locale.ROOT, "%nCapacity (limiter on, median): %,.0f unary calls/s%n%n",
                             capacity));
 
-            // 2. and 3. Open-loop steps, then a flood and what follows it.
-            for (Map.Entry<String, ServerProcess> server : servers.entrySet()) {
-                List<Row> rows = new ArrayList<>();
-                try (OpenLoop client = new OpenLoop(server.getValue().port(), channels, deadline, 20_000)) {
+            // 2. and 3. Open-loop steps, then a flood and what follows it: each step on both servers, one after the
+            // other, in an order that alternates from step to step (a burst of the machine's other load falls on
+            // both in turn, not on all steps of one).
+            Map<String, OpenLoop> clients = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, ServerProcess> server : servers.entrySet()) {
+                    OpenLoop client = new OpenLoop(server.getValue().port(), channels, deadline, 20_000);
+                    clients.put(server.getKey(), client);
+                    steps.put(server.getKey(), new ArrayList<>());
                     client.send(0.5 * capacity, warmup).awaitEnded(deadline.plusSeconds(10));
-                    for (double multiplier : MULTIPLIERS) {
-                        System.out.printf("%s: %.1fx offered%n", server.getKey(), multiplier);
-                        Phase phase = client.send(multiplier * capacity, step);
+                }
+                for (int k = 0; k < MULTIPLIERS.length; k++) {
+                    double multiplier = MULTIPLIERS[k];
+                    for (String name : alternating(names, k)) {
+                        System.out.printf("%s: %.1fx offered%n", name, multiplier);
+                        Phase phase = clients.get(name).send(multiplier * capacity, step);
                         phase.awaitEnded(deadline.plusSeconds(10));
-                        rows.add(Row.of(multiplier, multiplier * capacity, phase));
+                        steps.get(name).add(Row.of(multiplier, multiplier * capacity, phase));
                     }
-                    System.out.printf("%s: 10x flood, then 0.5x%n", server.getKey());
+                }
+                for (String name : alternating(names, MULTIPLIERS.length)) {
+                    System.out.printf("%s: 10x flood, then 0.5x%n", name);
+                    OpenLoop client = clients.get(name);
                     Phase flood = client.send(10 * capacity, step);
                     Phase after = client.send(0.5 * capacity, recovery);
                     flood.awaitEnded(deadline.plusSeconds(10));
                     after.awaitEnded(deadline.plusSeconds(10));
-                    recoverySeconds.put(server.getKey(), recoverySeconds(after, rows.get(0).p99Millis()));
+                    recoverySeconds.put(name, recoverySeconds(after, steps.get(name).get(0).p99Millis()));
                 }
-                steps.put(server.getKey(), rows);
+            } finally {
+                for (OpenLoop client : clients.values()) {
+                    client.close();
+                }
             }
 
             // 4. Streams.
@@ -128,7 +148,8 @@ public final class Overload {
         StringBuilder health = new StringBuilder("\n## Memory\n\n");
         boolean noOom = true;
         for (String name : servers.keySet()) {
-            Path log = out.resolve(name.equals(ON) ? "overload-on.log" : "overload-off.log");
+            Path log = out.resolve(Map.of(ON, "overload-on.log", OFF, "overload-off.log", STREAMS,
+                    "overload-streams.log").get(name));
             boolean oom = Files.readString(log).contains("OutOfMemoryError");
             noOom &= !oom;
             health.append("- ").append(name).append(": ").append(oom ? "**OutOfMemoryError** in its log" :
@@ -146,6 +167,15 @@ public final class Overload {
                 name, row.multiplier(), row.goodput(), row.p99Millis()))));
         Files.writeString(out.resolve("overload.tsv"), tsv);
         System.out.println("written to " + out.resolve("overload.md"));
+    }
+
+    /** The names in their order for even steps, reversed for odd ones. */
+    private static List<String> alternating(List<String> names, int step) {
+        List<String> order = new ArrayList<>(names);
+        if (step % 2 == 1) {
+            Collections.reverse(order);
+        }
+        return order;
     }
 
     private static ServerProcess start(List<String> jvmArgs, String jar, List<String> args, Path log)

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,9 +51,9 @@ final class StreamFloods {
                 Phase beside = unary.send(0.5 * capacity, duration);
                 flood.join();
                 beside.awaitEnded(deadline.plusSeconds(10));
-                table.append(row(String.format(Locale.ROOT, "new Chat streams, %.0f/s, kept open",
-                        NEW_STREAMS_PER_SECOND), open.calls.size(), open.started.sum(), open.rejected.sum(),
-                        open.other.sum(), beside));
+                table.append(row(String.format(Locale.ROOT, "new Chat streams, %.0f/s, kept open%s",
+                        NEW_STREAMS_PER_SECOND, open.otherCodes()), open.calls.size(), open.started.sum(),
+                        open.rejected.sum(), open.other.sum(), beside));
             }
 
             System.out.println("streams: slow readers");
@@ -62,7 +64,7 @@ final class StreamFloods {
                 Phase beside = unary.send(0.5 * capacity, duration);
                 beside.awaitEnded(deadline.plusSeconds(10));
                 table.append(row(SLOW_READERS + " Chat clients sending 1 KiB messages, reading nothing ("
-                        + slow.sent.sum() + " messages sent)", SLOW_READERS,
+                        + slow.sent.sum() + " messages sent" + slow.otherCodes() + ")", SLOW_READERS,
                         SLOW_READERS - slow.rejected.sum() - slow.other.sum(), slow.rejected.sum(), slow.other.sum(),
                         beside));
             }
@@ -86,6 +88,8 @@ final class StreamFloods {
         final LongAdder rejected = new LongAdder();
         final LongAdder other = new LongAdder();
         final LongAdder sent = new LongAdder();
+        /** How the "other" streams ended, by status code. */
+        final Map<Status.Code, LongAdder> otherEnds = new ConcurrentHashMap<>();
         private volatile boolean closing;
 
         Streams(int port) {
@@ -133,6 +137,14 @@ final class StreamFloods {
             }
         }
 
+        /** {@code "; other: CANCELLED 3, ..."}, or nothing when no stream ended otherwise. */
+        String otherCodes() {
+            StringBuilder codes = new StringBuilder();
+            otherEnds.forEach((code, count) -> codes.append(codes.isEmpty() ? "; other: " : ", ").append(code)
+                    .append(' ').append(count.sum()));
+            return codes.toString();
+        }
+
         @Override
         public void close() throws InterruptedException {
             closing = true;
@@ -174,6 +186,7 @@ final class StreamFloods {
                     rejected.increment();
                 } else if (!closing) {
                     other.increment();
+                    otherEnds.computeIfAbsent(status.getCode(), code -> new LongAdder()).increment();
                 }
             }
         }

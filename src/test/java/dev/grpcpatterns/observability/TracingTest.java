@@ -32,6 +32,7 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
+import zipkin2.reporter.BytesMessageSender;
 import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -106,10 +107,11 @@ class TracingTest {
 
     @Test
     void withoutAZipkinEndpointNothingIsSent() {
-        // Tracing is on, and no management.zipkin.tracing.endpoint is set: no span handler hands spans to Zipkin's
-        // sender (Boot builds the sender either way; it sends only what that handler gives it).
+        // Tracing is on, and no management.zipkin.tracing.endpoint is set: no span handler, and no sender or encoder
+        // either (Boot would build those anyway; TracingWhenOn leaves its Zipkin configuration out).
         assertThat(context.getBeanNamesForType(Tracer.class)).isNotEmpty();
         assertThat(context.getBeanNamesForType(AsyncZipkinSpanHandler.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(BytesMessageSender.class)).isEmpty();
     }
 
     @Test

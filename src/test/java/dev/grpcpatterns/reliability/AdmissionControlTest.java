@@ -11,6 +11,7 @@ import dev.grpcpatterns.proto.v1.HelloResponse;
 import dev.grpcpatterns.support.ServiceTest;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -30,7 +31,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,10 +49,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Admission control over a real port, with the limit pinned to 3 and 5 open streams: calls that hold their permit
- * (a unary call whose request never ends) fill the limit, then a bounded flood is rejected at once while gRPC
- * health and readiness answer; permits come back on cancel and deadline; a stream holds one only while it starts.
- * Every callback of every call, rejected or not, runs on the service's executor, never on a Netty event loop.
+ * Admission control over a real port, with the limit pinned to 3, 5 open streams and one executor thread: calls
+ * that hold their permit (a unary call whose request never ends) fill the limit, one of them blocking the only
+ * thread so that the others wait in its queue, then a bounded flood is rejected at once, without waiting in that
+ * queue, while gRPC health and readiness answer; permits come back on cancel and deadline; a stream holds one only
+ * while it starts. Every callback of an admitted call runs on the service's executor, never on a Netty event loop;
+ * rejections and health checks are answered by the event loop that read them.
  */
 @ServiceTest
 @TestPropertySource(properties = {
@@ -58,7 +63,8 @@ import org.springframework.test.context.TestPropertySource;
         "reliability.admission.min-limit=3",
         "reliability.admission.max-limit=3",
         "reliability.admission.max-open-streams=5",
-        "reliability.admission.retry-pushback=250ms"
+        "reliability.admission.retry-pushback=250ms",
+        "reliability.executor.threads=1"
 })
 class AdmissionControlTest {
 
@@ -66,6 +72,7 @@ class AdmissionControlTest {
     private static final int FLOOD = 200;
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String SAY_HELLO = GreeterGrpc.getSayHelloMethod().getFullMethodName();
+    private static final Metadata.Key<String> BLOCK = Metadata.Key.of("x-test-block", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> PUSHBACK =
             Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -81,31 +88,46 @@ class AdmissionControlTest {
     @Autowired
     private ThreadsSeen threadsSeen;
 
+    @Autowired
+    private BlockingStart blockingStart;
+
     private ManagedChannel channel;
     private final List<ClientCall<?, ?>> held = new ArrayList<>();
 
     @BeforeEach
     void connect() {
+        blockingStart.arm();
+        threadsSeen.clear();
         channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
     }
 
     @AfterEach
     void release() throws InterruptedException {
+        blockingStart.release.countDown();
         held.forEach(call -> call.cancel("test over", null));
         await().atMost(WAIT).until(() -> gauge("grpc.server.admission.in.flight") == 0
                 && gauge("grpc.server.admission.open.streams") == 0);
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        // Each callback of each call ran on the executor's threads, a rejection's too.
-        assertThat(threadsSeen.names).isNotEmpty().allMatch(name -> name.startsWith("grpc-call-"));
+        // Each callback of each admitted call ran on the executor's thread; rejections and health checks were
+        // answered on the transport's thread that read them (Netty's event loop), never queued for the executor.
+        assertThat(threadsSeen.admitted).isNotEmpty().allMatch(name -> name.startsWith("grpc-call-"));
+        assertThat(threadsSeen.answeredOnArrival).allMatch(name -> name.contains("-worker-ELG-"));
     }
 
     @Test
     void aFloodPastTheLimitIsRejectedAtOnceWhileHealthAndReadinessAnswer() {
-        for (int i = 0; i < LIMIT; i++) {
+        // The first held call blocks the executor's only thread as it starts; the next two wait in its queue.
+        Metadata blocking = new Metadata();
+        blocking.put(BLOCK, "yes");
+        held.add(holdOpen(GreeterGrpc.getSayHelloMethod(), HelloRequest.newBuilder().setName("held").build(),
+                new CompletableFuture<>(), blocking));
+        await().atMost(WAIT).until(() -> blockingStart.blocked.getCount() == 0);
+        for (int i = 1; i < LIMIT; i++) {
             held.add(holdOpen(GreeterGrpc.getSayHelloMethod(), HelloRequest.newBuilder().setName("held").build(),
                     new CompletableFuture<>()));
         }
-        await().atMost(WAIT).until(() -> gauge("grpc.server.admission.in.flight") == LIMIT);
+        await().atMost(WAIT).until(() -> gauge("grpc.server.admission.in.flight") == LIMIT
+                && meters.get("executor.queued").tag("name", "grpc-server").gauge().value() == LIMIT - 1);
         double rejectedBefore = rejected(SAY_HELLO, "limit");
 
         List<CompletableFuture<Ended>> flood = new ArrayList<>();
@@ -118,7 +140,15 @@ class AdmissionControlTest {
         }
         ResponseEntity<String> readiness = http.getForEntity("/actuator/health/readiness", String.class);
 
+        // Every rejection and health check is answered while the executor's thread is still blocked: none of
+        // them waited in its queue.
+        CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new))
+                .thenCompose(done -> CompletableFuture.allOf(health.toArray(CompletableFuture[]::new)))
+                .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        assertThat(blockingStart.release.getCount()).isEqualTo(1);
+        assertThat(meters.get("executor.queued").tag("name", "grpc-server").gauge().value()).isEqualTo(LIMIT - 1);
         List<Ended> floodEnds = flood.stream().map(CompletableFuture::join).toList();
+        await().atMost(WAIT).until(() -> !threadsSeen.answeredOnArrival.isEmpty());
         assertThat(floodEnds).allSatisfy(end -> {
             assertThat(end.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(end.status().getDescription()).isEqualTo("server overloaded, " + SAY_HELLO
@@ -141,6 +171,7 @@ class AdmissionControlTest {
                 .contains("executor_queued_tasks{name=\"grpc-server\"}");
 
         // The held calls give their permits back when cancelled, and calls are admitted again.
+        blockingStart.release.countDown();
         held.forEach(call -> call.cancel("done holding", null));
         await().atMost(WAIT).until(() -> gauge("grpc.server.admission.in.flight") == 0);
         Ended served = unary(GreeterGrpc.getSayHelloMethod(), HelloRequest.newBuilder().setName("again").build()).join();
@@ -210,8 +241,13 @@ class AdmissionControlTest {
     /** Starts a call and sends its request, but never half-closes it: it stays open on the server. */
     private <Q, R> ClientCall<Q, R> holdOpen(MethodDescriptor<Q, R> method, Q request,
             CompletableFuture<Object> first) {
+        return holdOpen(method, request, first, new Metadata());
+    }
+
+    private <Q, R> ClientCall<Q, R> holdOpen(MethodDescriptor<Q, R> method, Q request,
+            CompletableFuture<Object> first, Metadata headers) {
         ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
-        call.start(new Collecting<>(new CompletableFuture<>(), first), new Metadata());
+        call.start(new Collecting<>(new CompletableFuture<>(), first), headers);
         call.request(1);
         call.sendMessage(request);
         return call;
@@ -272,50 +308,101 @@ class AdmissionControlTest {
         }
     }
 
-    /** Outermost interceptor: the name of every thread that runs a call's start or one of its callbacks. */
+    /**
+     * Outermost interceptor: the name of every thread that runs a call's start or one of its callbacks, apart for
+     * admitted calls and for those answered on arrival (rejected with {@code RESOURCE_EXHAUSTED}, health checks).
+     */
     static final class ThreadsSeen implements ServerInterceptor {
 
-        final Set<String> names = ConcurrentHashMap.newKeySet();
+        final Set<String> admitted = ConcurrentHashMap.newKeySet();
+        final Set<String> answeredOnArrival = ConcurrentHashMap.newKeySet();
+
+        void clear() {
+            admitted.clear();
+            answeredOnArrival.clear();
+        }
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
-            seen();
-            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            threads.add(Thread.currentThread().getName());
+            AtomicBoolean onArrival = new AtomicBoolean(
+                    HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName()));
+            ServerCall<Q, R> watched = new SimpleForwardingServerCall<>(call) {
+                @Override
+                public void close(Status status, Metadata trailers) {
+                    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                        onArrival.set(true);
+                    }
+                    super.close(status, trailers);
+                }
+            };
+            return new SimpleForwardingServerCallListener<>(next.startCall(watched, headers)) {
                 @Override
                 public void onMessage(Q message) {
-                    seen();
+                    threads.add(Thread.currentThread().getName());
                     super.onMessage(message);
                 }
 
                 @Override
                 public void onHalfClose() {
-                    seen();
+                    threads.add(Thread.currentThread().getName());
                     super.onHalfClose();
                 }
 
                 @Override
+                public void onReady() {
+                    threads.add(Thread.currentThread().getName());
+                    super.onReady();
+                }
+
+                @Override
                 public void onCancel() {
-                    seen();
+                    threads.add(Thread.currentThread().getName());
                     super.onCancel();
+                    ended();
                 }
 
                 @Override
                 public void onComplete() {
-                    seen();
+                    threads.add(Thread.currentThread().getName());
                     super.onComplete();
+                    ended();
                 }
 
-                @Override
-                public void onReady() {
-                    seen();
-                    super.onReady();
+                private void ended() {
+                    (onArrival.get() ? answeredOnArrival : admitted).addAll(threads);
                 }
             };
         }
+    }
 
-        private void seen() {
-            names.add(Thread.currentThread().getName());
+    /** Blocks the thread that starts a call carrying {@code x-test-block}, until the test releases it. */
+    static final class BlockingStart implements ServerInterceptor {
+
+        volatile CountDownLatch blocked;
+        volatile CountDownLatch release;
+
+        /** Before each test: the next call carrying the header blocks again. */
+        void arm() {
+            blocked = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+        }
+
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            if (headers.containsKey(BLOCK)) {
+                blocked.countDown();
+                try {
+                    // Longer than the test waits for the flood: a rejection queued behind this never passes.
+                    release.await(2 * WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return next.startCall(call, headers);
         }
     }
 
@@ -327,6 +414,13 @@ class AdmissionControlTest {
         @Order(Ordered.HIGHEST_PRECEDENCE)
         ThreadsSeen threadsSeen() {
             return new ThreadsSeen();
+        }
+
+        @Bean
+        @GrpcGlobalServerInterceptor
+        @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+        BlockingStart blockingStart() {
+            return new BlockingStart();
         }
     }
 }

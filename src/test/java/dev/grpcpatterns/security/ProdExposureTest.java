@@ -9,6 +9,7 @@ import io.grpc.StatusException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.TestPropertySource;
 
@@ -24,6 +25,9 @@ class ProdExposureTest {
     @Autowired
     ExposureProbe probe;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void onlyHealthAndPrometheusAreExposed() {
         assertThat(probe.exposedEndpoints()).containsExactly("health", "prometheus");
@@ -31,6 +35,16 @@ class ProdExposureTest {
         for (String hidden : new String[] {"/actuator/info", "/actuator/metrics", "/actuator/env", "/actuator/beans"}) {
             assertThat(probe.get(hidden).statusCode()).as(hidden).isEqualTo(404);
         }
+    }
+
+    @Test
+    void withoutAnIdentityNothingOfSpringSecurityIsBuilt() {
+        // No identity and no sensitive endpoint: the HTTP port serves as above without a filter chain, and the
+        // gRPC port without net.devh's security interceptors (SpringSecurityWhenNeeded).
+        assertThat(context.getBeanDefinitionNames()).allSatisfy(name -> assertThat(
+                context.getType(name) == null ? "" : context.getType(name).getName()).as(name)
+                .doesNotStartWith("org.springframework.security.")
+                .doesNotStartWith("net.devh.boot.grpc.server.security."));
     }
 
     @Test

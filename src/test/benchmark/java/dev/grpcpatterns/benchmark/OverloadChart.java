@@ -27,7 +27,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class OverloadChart {
 
-    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4)};
+    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)};
 
     private OverloadChart() {
     }
