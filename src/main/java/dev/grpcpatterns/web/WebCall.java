@@ -24,6 +24,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     private final Runnable ended;
     private Runnable onReady = () -> { };
     private volatile Status ending;
+    private boolean cancelled;
 
     /**
      * @param format how the response is written
@@ -51,8 +52,11 @@ final class WebCall extends ClientCall.Listener<byte[]> {
         call.request(1);
     }
 
+    /** Sends a request message; none once cancelled (grpc-java refuses them, and the client is told the end). */
     synchronized void send(byte[] request) {
-        call.sendMessage(request);
+        if (!cancelled) {
+            call.sendMessage(request);
+        }
     }
 
     synchronized boolean isReady() {
@@ -60,10 +64,13 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     }
 
     synchronized void halfClose() {
-        call.halfClose();
+        if (!cancelled) {
+            call.halfClose();
+        }
     }
 
     synchronized void cancel(String why) {
+        cancelled = true;
         call.cancel(why, null);
     }
 
