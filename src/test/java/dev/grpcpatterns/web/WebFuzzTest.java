@@ -2,6 +2,7 @@ package dev.grpcpatterns.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
@@ -71,12 +72,14 @@ class WebFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void grpcWeb(byte[] input) throws Exception {
+        connectionsToThisServerOnly();
         Response response = post(path(input), GrpcWebFormat.BINARY, body(input));
         checkGrpcWeb(response, response.body());
     }
 
     @FuzzTest(maxDuration = "10m")
     void grpcWebText(byte[] input) throws Exception {
+        connectionsToThisServerOnly();
         Response response = post(path(input), GrpcWebFormat.TEXT, body(input));
         checkGrpcWeb(response, Base64Text.decode(response.body()));
     }
@@ -84,6 +87,7 @@ class WebFuzzTest {
     /** SayHello takes a unary JSON body, the streaming methods JSON envelopes. */
     @FuzzTest(maxDuration = "10m")
     void connectJson(byte[] input) throws Exception {
+        connectionsToThisServerOnly();
         String path = path(input);
         boolean unary = path.equals(PATHS.get(0));
         Response response = post(path, unary ? "application/json" : "application/connect+json", body(input));
@@ -113,6 +117,7 @@ class WebFuzzTest {
      */
     @FuzzTest(maxDuration = "10m")
     void webSocket(byte[] input) throws Exception {
+        connectionsToThisServerOnly();
         WebClient.Socket socket = WebClient.Socket.open(client(), path(input), null, true);
         ByteBuffer pieces = ByteBuffer.wrap(body(input));
         try {
@@ -181,6 +186,15 @@ class WebFuzzTest {
             clientPort = port;
         }
         return current;
+    }
+
+    /**
+     * The fuzzer's network sanitizer treats a connection as a finding unless allowed: the target connects to the
+     * server under test, and to nothing else.
+     */
+    private void connectionsToThisServerOnly() {
+        BugDetectors.allowNetworkConnections((host, to) -> to == port
+                && (host.equals("localhost") || host.equals("127.0.0.1")));
     }
 
     private static String path(byte[] input) {
