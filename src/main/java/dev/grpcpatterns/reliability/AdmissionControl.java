@@ -1,7 +1,9 @@
 package dev.grpcpatterns.reliability;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.grpc.Context;
@@ -31,9 +33,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Load shedding: a call is let in only while fewer calls are in progress than an adaptive limit (Netflix's
- * Gradient2, which lowers the limit when calls take longer than they used to, queueing included, and raises it
- * while they do not). Past it the call ends at once with {@code RESOURCE_EXHAUSTED}, a description saying why and
+ * Load shedding: a call is let in only while fewer calls are in progress than a limit: fixed ({@code max-limit},
+ * the default) or Netflix's Gradient2 (lowered when calls take longer than they used to, queueing included, raised
+ * while they do not; measured to collapse on a host that stalls, docs/reliability.md#overload). Past it the call
+ * ends at once with {@code RESOURCE_EXHAUSTED}, a description saying why and
  * a {@code grpc-retry-pushback-ms} trailer; it never waits in a queue for its turn.
  *
  * <p>The decision is taken when the call arrives, before it is queued anywhere: grpc-java asks this class for the
@@ -87,17 +90,22 @@ class AdmissionControl implements ServerInterceptor {
         this.enabled = settings.enabled();
         this.maxOpenStreams = settings.maxOpenStreams();
         this.pushbackMillis = Long.toString(settings.retryPushback().toMillis());
-        this.limiter = SimpleLimiter.newBuilder().named("grpc-server")
-                .limit(Gradient2Limit.newBuilder().initialLimit(settings.initialLimit())
-                        .minLimit(settings.minLimit()).maxConcurrency(settings.maxLimit()).build())
-                .build();
+        this.limiter = SimpleLimiter.newBuilder().named("grpc-server").limit(limit(settings)).build();
         this.registry = registry;
         Gauge.builder("grpc.server.admission.limit", limiter, SimpleLimiter::getLimit)
-                .description("gRPC calls admitted at once (adaptive)").register(registry);
+                .description("gRPC calls admitted at once (fixed or adaptive)").register(registry);
         Gauge.builder("grpc.server.admission.in.flight", limiter, SimpleLimiter::getInflight)
                 .description("gRPC calls holding an admission permit").register(registry);
         Gauge.builder("grpc.server.admission.open.streams", openStreams, AtomicInteger::get)
                 .description("gRPC streaming calls open").register(registry);
+    }
+
+    private static Limit limit(ReliabilityProperties.Admission settings) {
+        return switch (settings.limit()) {
+            case FIXED -> FixedLimit.of(settings.maxLimit());
+            case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(settings.initialLimit())
+                    .minLimit(settings.minLimit()).maxConcurrency(settings.maxLimit()).build();
+        };
     }
 
     /**

@@ -36,25 +36,40 @@ public record ReliabilityProperties(
 
     /**
      * @param enabled        false lets every call in (no limit, no rejection)
-     * @param initialLimit   calls admitted at once before the adaptive limit has measured anything
-     * @param minLimit       the adaptive limit never goes below this
-     * @param maxLimit       nor above this
+     * @param limit          how many calls are let in at once: {@code fixed} (always {@code max-limit}) or
+     *                       {@code gradient2} (adaptive, between {@code min-limit} and {@code max-limit})
+     * @param initialLimit   calls admitted at once before the adaptive limit has measured anything (gradient2)
+     * @param minLimit       the adaptive limit never goes below this (gradient2)
+     * @param maxLimit       nor above this; the fixed limit
      * @param maxOpenStreams streaming calls open at once; a new one beyond it is rejected
      * @param retryPushback  sent with a rejection as {@code grpc-retry-pushback-ms}: how long a client whose retry
      *                       policy covers the status waits before it tries again
      */
-    public record Admission(boolean enabled, int initialLimit, int minLimit, int maxLimit, int maxOpenStreams,
-            Duration retryPushback) {
+    public record Admission(boolean enabled, Limit limit, int initialLimit, int minLimit, int maxLimit,
+            int maxOpenStreams, Duration retryPushback) {
 
         public Admission {
-            Assert.isTrue(minLimit >= 1, "reliability.admission.min-limit must be at least 1");
-            Assert.isTrue(maxLimit >= minLimit,
-                    "reliability.admission.max-limit must be at least reliability.admission.min-limit");
-            Assert.isTrue(initialLimit >= minLimit && initialLimit <= maxLimit,
-                    "reliability.admission.initial-limit must lie between min-limit and max-limit");
+            Assert.notNull(limit, "reliability.admission.limit must be fixed or gradient2");
+            Assert.isTrue(maxLimit >= 1, "reliability.admission.max-limit must be at least 1");
+            if (limit == Limit.GRADIENT2) {
+                // Only the adaptive limit moves between these; a fixed one is max-limit.
+                Assert.isTrue(minLimit >= 1, "reliability.admission.min-limit must be at least 1");
+                Assert.isTrue(maxLimit >= minLimit,
+                        "reliability.admission.max-limit must be at least reliability.admission.min-limit");
+                Assert.isTrue(initialLimit >= minLimit && initialLimit <= maxLimit,
+                        "reliability.admission.initial-limit must lie between min-limit and max-limit");
+            }
             Assert.isTrue(maxOpenStreams >= 1, "reliability.admission.max-open-streams must be at least 1");
             Assert.notNull(retryPushback, "reliability.admission.retry-pushback must be set");
             Assert.isTrue(!retryPushback.isNegative(), "reliability.admission.retry-pushback must not be negative");
+        }
+
+        /** How the number of calls let in at once is set. */
+        public enum Limit {
+            /** Always {@code max-limit}: never lowered by a stall of the host (docs/reliability.md#overload). */
+            FIXED,
+            /** Netflix's Gradient2: lowered while calls take longer than they used to, raised while they do not. */
+            GRADIENT2
         }
     }
 }

@@ -4,26 +4,33 @@ import dev.grpcpatterns.benchmark.LoadGenerator.Workload;
 import dev.grpcpatterns.benchmark.OpenLoop.Phase;
 import dev.grpcpatterns.support.AppProcess;
 import io.grpc.Status;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Overload (docs/reliability.md#overload): the packaged service with admission control on and off, each in its own
- * process with the benchmark's server flags ({@code -Xmx64m}), on loopback.
+ * Overload (docs/reliability.md#overload): the packaged service in several configurations ({@link #variants}:
+ * admission control on with a fixed or an adaptive limit, off, and HTTP/2 stream limits per connection), each in its
+ * own process with the benchmark's server flags ({@code -Xmx64m}), pinned to CPUs of its own ({@link Pinning}), on
+ * loopback.
  * <ol>
  * <li>What the limiter costs: closed-loop unary calls ({@link LoadGenerator}) in rounds alternating between the
- *     two, calls/s and server CPU per call. The limiter-on server's median is the capacity the rest is scaled by.</li>
+ *     servers, calls/s and server CPU per call. One server's median ({@code bench.overload-capacity}) is the
+ *     capacity the rest is scaled by.</li>
  * <li>Open-loop unary load ({@link OpenLoop}) at 0.5×, 1×, 2×, 5× and 10× that capacity, one step each on each
- *     server, the two in an order alternating from step to step: goodput
- *     (calls answered OK per second), latency of the admitted calls, rejections and how fast they are answered.</li>
+ *     row (a server, loaded by a plain client or by a well-behaved one), in an order alternating from step to step:
+ *     goodput (calls answered OK per second), latency of the admitted calls from when they were due, rejections and
+ *     how fast they are answered, calls held back or not sent.</li>
  * <li>A 10× flood followed at once by 0.5×: how long until the service is back to normal.</li>
  * <li>Floods of streams ({@link StreamFloods}): new Chat streams that stay open, and Chat clients that never read,
  *     each while 0.5× unary load measures what other callers get.</li>
@@ -34,13 +41,45 @@ import java.util.Map;
 public final class Overload {
 
     private static final double[] MULTIPLIERS = {0.5, 1, 2, 5, 10};
-    private static final String ON = "limiter on";
-    private static final String OFF = "limiter off";
-    /** Admission off, and the HTTP/2 stream limit per connection at 100 instead of 1,000: back-pressure alone. */
-    private static final String STREAMS = "limiter off, 100 streams/conn";
     private static final Duration WINDOW = Duration.ofMillis(500);
+    private static final String ADMISSION_ON = "--reliability.admission.enabled=true";
+    private static final String ADMISSION_OFF = "--reliability.admission.enabled=false";
 
     private Overload() {
+    }
+
+    /** A server configuration measured: its name in the tables and the service's arguments. */
+    record Variant(String name, List<String> args) {
+    }
+
+    /** What one row of the tables measures: a server, loaded by a plain or a well-behaved client. */
+    record Target(String name, String server, boolean wellBehaved) {
+    }
+
+    /**
+     * The server configurations by key ({@code bench.overload-servers} picks and orders them). Each spells out the
+     * settings it compares, so that a change of the service's defaults does not change what a row means.
+     */
+    static Map<String, Variant> variants(int fixedLimit) {
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        variants.put("adaptive", new Variant("on, Gradient2 20-500", List.of(ADMISSION_ON,
+                "--reliability.admission.limit=gradient2", "--reliability.admission.min-limit=20",
+                "--reliability.admission.initial-limit=100", "--reliability.admission.max-limit=500",
+                "--reliability.max-concurrent-calls-per-connection=1000")));
+        variants.put("fixed", new Variant("on, fixed " + fixedLimit, List.of(ADMISSION_ON,
+                "--reliability.admission.limit=fixed", "--reliability.admission.max-limit=" + fixedLimit,
+                "--reliability.max-concurrent-calls-per-connection=1000")));
+        variants.put("fixed-128", new Variant("on, fixed " + fixedLimit + ", 128 streams/conn", List.of(ADMISSION_ON,
+                "--reliability.admission.limit=fixed", "--reliability.admission.max-limit=" + fixedLimit,
+                "--reliability.max-concurrent-calls-per-connection=128")));
+        variants.put("off", new Variant("off, 1000 streams/conn", List.of(ADMISSION_OFF,
+                "--reliability.max-concurrent-calls-per-connection=1000")));
+        variants.put("off-128", new Variant("off, 128 streams/conn", List.of(ADMISSION_OFF,
+                "--reliability.max-concurrent-calls-per-connection=128")));
+        variants.put("off-100", new Variant("off, 100 streams/conn", List.of(ADMISSION_OFF,
+                "--reliability.max-concurrent-calls-per-connection=100")));
+        variants.put("default", new Variant("the defaults", List.of()));
+        return variants;
     }
 
     public static void main(String[] args) throws Exception {
@@ -56,38 +95,59 @@ public final class Overload {
         Duration step = Duration.ofSeconds(Integer.getInteger("bench.overload-step-seconds", 3));
         Duration recovery = Duration.ofSeconds(8);
         Duration deadline = Duration.ofMillis(Integer.getInteger("bench.overload-deadline-ms", 2000));
+        Duration maxLag = Duration.ofMillis(Integer.getInteger("bench.overload-max-lag-ms", 5));
         int channels = Integer.getInteger("bench.overload-channels", 4);
+        double throttleK = Double.parseDouble(System.getProperty("bench.overload-throttle-k", "2"));
+        Map<String, Variant> variants = variants(Integer.getInteger("bench.overload-fixed-limit", 200));
+        List<String> serverKeys = List.of(System.getProperty("bench.overload-servers",
+                "fixed,fixed-128,adaptive,off,off-128").split(","));
+        List<String> wellBehavedKeys = List.of(System.getProperty("bench.overload-well-behaved", "fixed-128")
+                .split(","));
+        String capacityKey = System.getProperty("bench.overload-capacity", "off");
+        int cores = Runtime.getRuntime().availableProcessors();
+        Pinning pinning = Pinning.of(System.getProperty("bench.overload-server-cpus", "0"),
+                System.getProperty("bench.overload-client-cpus", "1"));
+        pinning.pinThisProcess();
         String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
 
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
+        Map<String, Path> logs = new LinkedHashMap<>();
+        List<Target> targets = new ArrayList<>();
         StringBuilder result = new StringBuilder();
         Map<String, List<Row>> steps = new LinkedHashMap<>();
         Map<String, Double> recoverySeconds = new LinkedHashMap<>();
         try {
-            servers.put(ON, start(jvmArgs, jar, List.of("--reliability.admission.enabled=true"),
-                    out.resolve("overload-on.log")));
-            servers.put(OFF, start(jvmArgs, jar, List.of("--reliability.admission.enabled=false"),
-                    out.resolve("overload-off.log")));
-            servers.put(STREAMS, start(jvmArgs, jar, List.of("--reliability.admission.enabled=false",
-                    "--reliability.max-concurrent-calls-per-connection=100"), out.resolve("overload-streams.log")));
+            for (String key : serverKeys) {
+                Variant variant = Objects.requireNonNull(variants.get(key), () -> "no server variant " + key
+                        + " (bench.overload-servers; known: " + variants.keySet() + ")");
+                logs.put(key, out.resolve("overload-" + key + ".log"));
+                servers.put(key, start(pinning, jvmArgs, jar, variant.args(), logs.get(key)));
+                targets.add(new Target(variant.name(), key, false));
+            }
+            for (String key : wellBehavedKeys) {
+                if (servers.containsKey(key)) {
+                    targets.add(new Target(variants.get(key).name() + ", well-behaved client", key, true));
+                }
+            }
 
             // 1. The limiter's cost, and the capacity.
-            Report cost = new Report(List.copyOf(servers.keySet()));
+            Report cost = new Report(serverKeys.stream().map(key -> variants.get(key).name()).toList());
             Map<String, LoadGenerator> closed = new LinkedHashMap<>();
             for (Map.Entry<String, ServerProcess> server : servers.entrySet()) {
                 closed.put(server.getKey(), new LoadGenerator(server.getValue().port(), shape));
                 closed.get(server.getKey()).run(Workload.UNARY, warmup);
             }
-            List<String> names = new ArrayList<>(servers.keySet());
+            String callsPerSecond = "unary calls/s (closed loop, " + shape.channels() * shape.outstanding()
+                    + " outstanding)";
             for (int r = 0; r < rounds; r++) {
                 System.out.printf("cost round %d of %d%n", r + 1, rounds);
-                for (int i = 0; i < names.size(); i++) {
-                    String name = names.get((i + r) % names.size());
-                    double cpuBefore = servers.get(name).cpuMillis();
-                    LoadGenerator.Result measured = closed.get(name).run(Workload.UNARY, round);
-                    double cpu = servers.get(name).cpuMillis() - cpuBefore;
-                    cost.add("unary calls/s (closed loop, " + shape.channels() * shape.outstanding()
-                            + " outstanding)", name, measured.perSecond());
+                for (int i = 0; i < serverKeys.size(); i++) {
+                    String key = serverKeys.get((i + r) % serverKeys.size());
+                    String name = variants.get(key).name();
+                    double cpuBefore = servers.get(key).cpuMillis();
+                    LoadGenerator.Result measured = closed.get(key).run(Workload.UNARY, round);
+                    double cpu = servers.get(key).cpuMillis() - cpuBefore;
+                    cost.add(callsPerSecond, name, measured.perSecond());
                     cost.add("unary call: server CPU each (µs)", name, cpu * 1000 / measured.total());
                     cost.add("unary p99 latency (ms)", name, measured.latencyMillis(0.99));
                 }
@@ -95,21 +155,26 @@ public final class Overload {
             for (LoadGenerator load : closed.values()) {
                 load.close();
             }
-            double capacity = cost.median("unary calls/s (closed loop, " + shape.channels() * shape.outstanding()
-                    + " outstanding)", ON).orElseThrow();
+            String capacityFrom = variants.get(servers.containsKey(capacityKey) ? capacityKey : serverKeys.get(0))
+                    .name();
+            double capacity = cost.median(callsPerSecond, capacityFrom).orElseThrow();
             result.append("## What the limiter costs (closed loop, rounds alternating)\n\n").append(cost.table())
-                    .append(String.format(Locale.ROOT, "%nCapacity (limiter on, median): %,.0f unary calls/s%n%n",
-                            capacity));
+                    .append(String.format(Locale.ROOT, "%nCapacity (%s, median): %,.0f unary calls/s%n%n",
+                            capacityFrom, capacity));
 
-            // 2. and 3. Open-loop steps, then a flood and what follows it: each step on both servers, one after the
+            // 2. and 3. Open-loop steps, then a flood and what follows it: each step on every target, one after the
             // other, in an order that alternates from step to step (a burst of the machine's other load falls on
-            // both in turn, not on all steps of one).
+            // each in turn, not on all steps of one).
             Map<String, OpenLoop> clients = new LinkedHashMap<>();
+            List<String> names = targets.stream().map(Target::name).toList();
             try {
-                for (Map.Entry<String, ServerProcess> server : servers.entrySet()) {
-                    OpenLoop client = new OpenLoop(server.getValue().port(), channels, deadline, 20_000);
-                    clients.put(server.getKey(), client);
-                    steps.put(server.getKey(), new ArrayList<>());
+                for (Target target : targets) {
+                    int port = servers.get(target.server()).port();
+                    OpenLoop client = target.wellBehaved()
+                            ? OpenLoop.wellBehaved(port, channels, deadline, 20_000, maxLag, throttleK)
+                            : new OpenLoop(port, channels, deadline, 20_000, maxLag);
+                    clients.put(target.name(), client);
+                    steps.put(target.name(), new ArrayList<>());
                     client.send(0.5 * capacity, warmup).awaitEnded(deadline.plusSeconds(10));
                 }
                 for (int k = 0; k < MULTIPLIERS.length; k++) {
@@ -136,8 +201,11 @@ public final class Overload {
                 }
             }
 
-            // 4. Streams.
-            String streams = StreamFloods.run(servers.get(ON).port(), capacity, deadline, step);
+            // 4. Streams, against the first server with admission on (else the first).
+            String floodsOn = serverKeys.stream().filter(key -> variants.get(key).args().contains(ADMISSION_ON))
+                    .findFirst().orElse(serverKeys.get(0));
+            String streams = StreamFloods.run(servers.get(floodsOn).port(), capacity, deadline, step, maxLag,
+                    variants.get(floodsOn).name());
             result.append(tables(steps, recoverySeconds)).append(streams);
         } finally {
             for (ServerProcess server : servers.values()) {
@@ -146,20 +214,21 @@ public final class Overload {
         }
 
         StringBuilder health = new StringBuilder("\n## Memory\n\n");
-        boolean noOom = true;
-        for (String name : servers.keySet()) {
-            Path log = out.resolve(Map.of(ON, "overload-on.log", OFF, "overload-off.log", STREAMS,
-                    "overload-streams.log").get(name));
-            boolean oom = Files.readString(log).contains("OutOfMemoryError");
-            noOom &= !oom;
-            health.append("- ").append(name).append(": ").append(oom ? "**OutOfMemoryError** in its log" :
-                    "no OutOfMemoryError").append(" (").append(String.join(" ", jvmArgs)).append(")\n");
+        Map<String, Boolean> noOom = new LinkedHashMap<>();
+        for (String key : serverKeys) {
+            boolean oom = Files.readString(logs.get(key)).contains("OutOfMemoryError");
+            noOom.put(key, !oom);
+            health.append("- ").append(variants.get(key).name()).append(": ").append(oom
+                    ? "**OutOfMemoryError** in its log" : "no OutOfMemoryError").append(" (")
+                    .append(String.join(" ", jvmArgs)).append(")\n");
         }
         String report = "# grpc-patterns: overload, " + Instant.now() + "\n\n"
-                + Runtime.getRuntime().availableProcessors() + " cores, load average at start " + loadAtStart
+                + cores + " cores, load average at start " + loadAtStart
                 + ", at end " + Files.readString(Path.of("/proc/loadavg")).trim() + "; open-loop steps of "
-                + step.toSeconds() + " s, deadline " + deadline.toMillis() + " ms, " + channels + " connections\n\n"
-                + result + health + "\n## Goals (limiter on)\n\n" + goals(steps.get(ON), recoverySeconds.get(ON), noOom);
+                + step.toSeconds() + " s, deadline " + deadline.toMillis() + " ms, " + channels + " connections, "
+                + "latency from when a call was due, a call more than " + maxLag.toMillis() + " ms behind "
+                + "its schedule not sent; " + pinning + "\n\n"
+                + result + health + "\n## Goals\n\n" + goals(targets, steps, recoverySeconds, noOom);
         System.out.println(report);
         Files.writeString(out.resolve("overload.md"), report);
         StringBuilder tsv = new StringBuilder();
@@ -178,16 +247,18 @@ public final class Overload {
         return order;
     }
 
-    private static ServerProcess start(List<String> jvmArgs, String jar, List<String> args, Path log)
-            throws Exception {
+    private static ServerProcess start(Pinning pinning, List<String> jvmArgs, String jar, List<String> args,
+            Path log) throws Exception {
         int port = AppProcess.freePort();
-        List<String> command = ServiceCommand.of(jvmArgs, List.of("-jar", jar), port, args);
+        List<String> command = new ArrayList<>(pinning.serverPrefix());
+        command.addAll(ServiceCommand.of(jvmArgs, List.of("-jar", jar), port, args));
         return ServerProcess.start(command, Map.of("MALLOC_ARENA_MAX", "2"), port, log);
     }
 
     /**
      * Seconds from the flood's end until normal for good: the start of the first window of the calm phase after
-     * which every window has only OK calls with a p99 within 3× the p99 at 0.5×. Infinite if never.
+     * which every call due in each window was answered OK (none held back or rejected), with a p99 within 3× the
+     * p99 at 0.5×; calls the load generator itself fell behind on are left out, as at 0.5×. Infinite if never.
      */
     static double recoverySeconds(Phase calm, double calmP99Millis) {
         long window = WINDOW.toNanos();
@@ -196,12 +267,13 @@ public final class Overload {
         for (long from = end - window; from >= 0; from -= window) {
             long to = from + window;
             double[] ok = calm.latenciesMillis(Status.Code.OK, from, to);
-            long all = 0;
-            for (Status.Code code : Status.Code.values()) {
-                all += calm.count(code, from, to);
+            long due = 0;
+            for (int i = 0; i < calm.size(); i++) {
+                if (calm.sentNanos[i] >= from && calm.sentNanos[i] < to && calm.unsent[i] != Phase.BEHIND) {
+                    due++;
+                }
             }
-            boolean normal = ok.length > 0 && ok.length == all
-                    && Phase.quantile(ok, 0.99) <= 3 * calmP99Millis;
+            boolean normal = ok.length > 0 && ok.length == due && Phase.quantile(ok, 0.99) <= 3 * calmP99Millis;
             if (!normal) {
                 break;
             }
@@ -213,20 +285,22 @@ public final class Overload {
     private static String tables(Map<String, List<Row>> steps, Map<String, Double> recovery) {
         StringBuilder table = new StringBuilder("## Open-loop unary load\n\n| server | offered (× capacity) | offered "
                 + "calls/s | sent calls/s | goodput (OK/s) | goodput vs 1× | p50 admitted (ms) | p99 admitted (ms) "
-                + "| p99 vs 0.5× | rejected | rejection p50 (ms) | deadline exceeded | other | not sent |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| p99 vs 0.5× | rejected | rejection p50 (ms) | deadline exceeded | other | held back | not sent "
+                + "(client behind) | not sent (20,000 outstanding) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         steps.forEach((name, rows) -> {
             Row atOne = rows.get(1);
             Row atHalf = rows.get(0);
             for (Row row : rows) {
                 table.append(String.format(Locale.ROOT,
-                        "| %s | %.1f× | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f | %,d | %s | %,d | %,d | %,d |%n",
+                        "| %s | %.1f× | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f | %,d | %s | %,d | %,d | %,d "
+                                + "| %,d | %,d |%n",
                         name, row.multiplier(), row.offered(), row.sent(), row.goodput(),
                         row.goodput() / atOne.goodput(), row.p50Millis(), row.p99Millis(),
                         row.p99Millis() / atHalf.p99Millis(), row.rejected(),
                         Double.isNaN(row.rejectionP50Millis()) ? "–"
                                 : String.format(Locale.ROOT, "%.3f", row.rejectionP50Millis()),
-                        row.deadlineExceeded(), row.other(), row.notSent()));
+                        row.deadlineExceeded(), row.other(), row.heldBack(), row.behind(), row.outstanding()));
             }
         });
         table.append("\nBack to normal after a 10× flood (0.5× right after it; every later 500 ms window only OK, "
@@ -236,51 +310,105 @@ public final class Overload {
         return table.append("\n").toString();
     }
 
-    private static String goals(List<Row> rows, double recovery, boolean noOom) {
-        Row atHalf = rows.get(0);
-        Row atOne = rows.get(1);
-        StringBuilder goals = new StringBuilder("| goal | measured | met |\n|---|---|---|\n");
-        for (Row row : rows.subList(2, rows.size())) {
-            double ratio = row.goodput() / atOne.goodput();
-            goals.append(line(String.format(Locale.ROOT, "goodput at %.0f× ≥ 90%% of 1×", row.multiplier()),
-                    String.format(Locale.ROOT, "%.0f%%", 100 * ratio), ratio >= 0.9));
+    /** The goals, one column per target: what it measured, and whether it met the goal. */
+    private static String goals(List<Target> targets, Map<String, List<Row>> steps, Map<String, Double> recovery,
+            Map<String, Boolean> noOom) {
+        StringBuilder goals = new StringBuilder("| goal |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (Target target : targets) {
+            goals.append(' ').append(target.name()).append(" |");
+            rule.append("---|");
         }
-        for (Row row : rows.subList(1, rows.size())) {
-            double ratio = row.p99Millis() / atHalf.p99Millis();
-            goals.append(line(String.format(Locale.ROOT, "p99 of admitted calls at %.0f× ≤ 3× p99 at 0.5×",
-                    row.multiplier()), String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 3));
-        }
-        for (Row row : rows) {
-            if (row.rejected() > 0) {
-                goals.append(line(String.format(Locale.ROOT, "rejections at %.1f× answered in < 1 ms (median)",
-                        row.multiplier()), String.format(Locale.ROOT, "%.3f ms", row.rejectionP50Millis()),
-                        row.rejectionP50Millis() < 1));
+        goals.append('\n').append(rule).append('\n');
+        Map<String, List<String>> cells = new LinkedHashMap<>();
+        for (Target target : targets) {
+            List<Row> rows = steps.get(target.name());
+            Row atHalf = rows.get(0);
+            Row atOne = rows.get(1);
+            for (Row row : rows.subList(2, rows.size())) {
+                double ratio = row.goodput() / atOne.goodput();
+                cell(cells, String.format(Locale.ROOT, "goodput at %.0f× ≥ 90%% of 1×", row.multiplier()),
+                        String.format(Locale.ROOT, "%.0f%%", 100 * ratio), ratio >= 0.9);
             }
+            for (Row row : rows.subList(1, rows.size())) {
+                double ratio = row.p99Millis() / atHalf.p99Millis();
+                cell(cells, String.format(Locale.ROOT, "p99 of admitted calls at %.0f× ≤ 3× p99 at 0.5×",
+                        row.multiplier()), String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 3);
+            }
+            double[] rejectionP50 = rows.stream().filter(row -> row.rejected() > 0)
+                    .mapToDouble(Row::rejectionP50Millis).toArray();
+            double worst = Arrays.stream(rejectionP50).max().orElse(Double.NaN);
+            cell(cells, "rejections answered in < 1 ms (median, worst step)", rejectionP50.length == 0 ? "none"
+                    : String.format(Locale.ROOT, "%.3f ms", worst), rejectionP50.length == 0 || worst < 1);
+            boolean oomFree = noOom.get(target.server());
+            cell(cells, "no OutOfMemoryError at -Xmx64m", oomFree ? "none" : "seen", oomFree);
+            double seconds = recovery.get(target.name());
+            cell(cells, "back to normal within 5 s after a 10× flood", Double.isInfinite(seconds)
+                    ? "not within 8 s" : String.format(Locale.ROOT, "%.1f s", seconds), seconds <= 5);
         }
-        goals.append(line("no OutOfMemoryError at -Xmx64m", noOom ? "none" : "seen", noOom));
-        goals.append(line("back to normal within 5 s after a 10× flood", Double.isInfinite(recovery) ? "not within 8 s"
-                : String.format(Locale.ROOT, "%.1f s", recovery), recovery <= 5));
+        cells.forEach((goal, measured) -> goals.append("| ").append(goal).append(" | ")
+                .append(String.join(" | ", measured)).append(" |\n"));
         return goals.toString();
     }
 
-    private static String line(String goal, String measured, boolean met) {
-        return "| " + goal + " | " + measured + " | " + (met ? "yes" : "**no**") + " |\n";
+    private static void cell(Map<String, List<String>> cells, String goal, String measured, boolean met) {
+        cells.computeIfAbsent(goal, g -> new ArrayList<>()).add(met ? measured + " ✓" : "**" + measured + " ✗**");
     }
 
     /** One open-loop step, summarised. */
     record Row(double multiplier, double offered, double sent, double goodput, double p50Millis, double p99Millis,
-            long rejected, double rejectionP50Millis, long deadlineExceeded, long other, long notSent) {
+            long rejected, double rejectionP50Millis, long deadlineExceeded, long other, long heldBack, long behind,
+            long outstanding) {
 
         static Row of(double multiplier, double offered, Phase phase) {
             double[] ok = phase.latenciesMillis(Status.Code.OK);
             double[] rejections = phase.latenciesMillis(Status.Code.RESOURCE_EXHAUSTED);
             long rejected = phase.count(Status.Code.RESOURCE_EXHAUSTED);
             long deadline = phase.count(Status.Code.DEADLINE_EXCEEDED);
-            long notSent = phase.notSent();
-            long other = phase.size() - notSent - ok.length - rejected - deadline;
-            return new Row(multiplier, offered, (phase.size() - notSent) / phase.sendingSeconds,
-                    ok.length / phase.plannedSeconds, Phase.quantile(ok, 0.5), Phase.quantile(ok, 0.99), rejected,
-                    Phase.quantile(rejections, 0.5), deadline, other, notSent);
+            long other = phase.sent - ok.length - rejected - deadline;
+            return new Row(multiplier, offered, phase.sent / phase.sendingSeconds, ok.length / phase.plannedSeconds,
+                    Phase.quantile(ok, 0.5), Phase.quantile(ok, 0.99), rejected, Phase.quantile(rejections, 0.5),
+                    deadline, other, phase.unsent(Phase.HELD_BACK), phase.unsent(Phase.BEHIND),
+                    phase.unsent(Phase.OUTSTANDING));
+        }
+    }
+
+    /**
+     * Which CPUs the servers and this process (the load generator) run on ({@code taskset}), so that the offered
+     * load does not take the servers' CPU (both sets empty: no pinning, or a machine with one core).
+     */
+    record Pinning(String serverCpus, String clientCpus) {
+
+        static Pinning of(String serverCpus, String clientCpus) {
+            boolean possible = Runtime.getRuntime().availableProcessors() > 1 && !serverCpus.isBlank()
+                    && !clientCpus.isBlank();
+            return possible ? new Pinning(serverCpus, clientCpus) : new Pinning("", "");
+        }
+
+        boolean on() {
+            return !serverCpus.isEmpty();
+        }
+
+        /** What a server's command starts with: {@code taskset -c CPUS}, or nothing. */
+        List<String> serverPrefix() {
+            return on() ? List.of("taskset", "-c", serverCpus) : List.of();
+        }
+
+        void pinThisProcess() throws IOException, InterruptedException {
+            if (on()) {
+                Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", clientCpus,
+                        Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (taskset.waitFor() != 0) {
+                    throw new IllegalStateException("taskset could not pin the load generator to CPUs " + clientCpus);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return on() ? "servers on CPU " + serverCpus + ", the load generator on CPU " + clientCpus
+                    + " (taskset)" : "no CPU pinning";
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceLimits {
 
     static final int THREADS = 16;
-    static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 1000;
+    static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 128;
     static final int MAX_INBOUND_MESSAGE_SIZE = 1024 * 1024;
     static final int MAX_INBOUND_METADATA_SIZE = 8 * 1024;
     static final long KEEP_ALIVE_TIME_SECONDS = 60;

@@ -35,11 +35,13 @@ final class StreamFloods {
     private StreamFloods() {
     }
 
-    static String run(int port, double capacity, Duration deadline, Duration duration) throws Exception {
-        StringBuilder table = new StringBuilder("\n## Floods of streams (with 0.5× unary load beside them)\n\n"
+    static String run(int port, double capacity, Duration deadline, Duration duration, Duration maxLag,
+            String server) throws Exception {
+        StringBuilder table = new StringBuilder("\n## Floods of streams (" + server
+                + ", with 0.5× unary load beside them)\n\n"
                 + "| flood | streams | started | rejected | other | unary goodput (OK/s) | unary p99 (ms) |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|\n");
-        try (OpenLoop unary = new OpenLoop(port, 2, deadline, 20_000)) {
+        try (OpenLoop unary = new OpenLoop(port, 2, deadline, 20_000, maxLag)) {
             Phase calm = unary.send(0.5 * capacity, duration);
             calm.awaitEnded(deadline.plusSeconds(10));
             table.append(row("none", 0, 0, 0, 0, calm));

@@ -49,7 +49,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Admission control over a real port, with the limit pinned to 3, 5 open streams and one executor thread: calls
+ * Admission control over a real port, with a fixed limit of 3, 5 open streams and one executor thread: calls
  * that hold their permit (a unary call whose request never ends) fill the limit, one of them blocking the only
  * thread so that the others wait in its queue, then a bounded flood is rejected at once, without waiting in that
  * queue, while gRPC health and readiness answer; permits come back on cancel and deadline; a stream holds one only
@@ -59,8 +59,7 @@ import org.springframework.test.context.TestPropertySource;
 @ServiceTest
 @TestPropertySource(properties = {
         "reliability.admission.enabled=true",
-        "reliability.admission.initial-limit=3",
-        "reliability.admission.min-limit=3",
+        "reliability.admission.limit=fixed",
         "reliability.admission.max-limit=3",
         "reliability.admission.max-open-streams=5",
         "reliability.admission.retry-pushback=250ms",

@@ -1,15 +1,16 @@
 package dev.grpcpatterns.reliability;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
+import dev.grpcpatterns.reliability.ReliabilityProperties.Admission.Limit;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Limits that would leave the server unable to run or admit a call are refused as they are bound. */
 class ReliabilityPropertiesTest {
 
-    private static final ReliabilityProperties.Admission ADMISSION =
-            new ReliabilityProperties.Admission(true, 20, 4, 200, 2000, Duration.ofMillis(100));
+    private static final ReliabilityProperties.Admission ADMISSION = admission(20, 4, 200, 2000, 100);
 
     @Test
     void refusesLimitsBelowOne() {
@@ -32,10 +33,22 @@ class ReliabilityPropertiesTest {
                 .withMessage("reliability.admission.initial-limit must lie between min-limit and max-limit");
         assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 4, 200, 2000, -1))
                 .withMessage("reliability.admission.retry-pushback must not be negative");
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Admission(true, Limit.FIXED,
+                20, 4, 0, 2000, Duration.ofMillis(100))).withMessage("reliability.admission.max-limit must be at least 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Admission(true, null, 20, 4,
+                200, 2000, Duration.ofMillis(100))).withMessage("reliability.admission.limit must be fixed or gradient2");
+    }
+
+    @Test
+    void aFixedLimitIsMaxLimitWhateverTheAdaptiveSettingsSay() {
+        // min-limit and initial-limit belong to gradient2: a fixed limit below the default initial-limit is fine.
+        assertThatNoException().isThrownBy(() -> new ReliabilityProperties.Admission(true, Limit.FIXED, 100, 20, 3,
+                2000, Duration.ofMillis(100)));
     }
 
     private static ReliabilityProperties.Admission admission(int initial, int min, int max, int streams,
             long pushbackMillis) {
-        return new ReliabilityProperties.Admission(true, initial, min, max, streams, Duration.ofMillis(pushbackMillis));
+        return new ReliabilityProperties.Admission(true, Limit.GRADIENT2, initial, min, max, streams,
+                Duration.ofMillis(pushbackMillis));
     }
 }

@@ -22,12 +22,13 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Draws the overload chart (PNG, JFreeChart) from {@code overload.tsv} in {@code bench.out}: goodput and p99 of
- * the admitted calls against the offered load, limiter on and off. Run after {@code Overload} by the pom's
+ * the admitted calls against the offered load, one line per row of the overload table. Run after {@code Overload} by the pom's
  * benchmark profile.
  */
 public final class OverloadChart {
 
-    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)};
+    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
 
     private OverloadChart() {
     }
