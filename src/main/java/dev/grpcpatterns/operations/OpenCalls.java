@@ -87,11 +87,13 @@ class OpenCalls implements ServerInterceptor, MeterBinder {
 
     /**
      * A call whose end can come from the service or from shutdown, whichever is first; the lock keeps the service's
-     * sends and the ending from interleaving on grpc-java's call, which is not thread-safe.
+     * sends and the ending from interleaving on grpc-java's call, which is not thread-safe. {@code isReady()}, which a
+     * flow-controlled stream asks after every message, takes no lock: grpc-java's answers it from any thread, and
+     * one racing the end reads as if asked just before it (the next send is dropped either way).
      */
     private static final class EndableCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
 
-        private boolean closed;
+        private volatile boolean closed;
 
         EndableCall(ServerCall<Q, R> call) {
             super(call);
@@ -112,7 +114,7 @@ class OpenCalls implements ServerInterceptor, MeterBinder {
         }
 
         @Override
-        public synchronized boolean isReady() {
+        public boolean isReady() {
             return !closed && super.isReady();
         }
 

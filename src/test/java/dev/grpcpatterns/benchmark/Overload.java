@@ -107,7 +107,7 @@ public final class Overload {
         int cores = Runtime.getRuntime().availableProcessors();
         Pinning pinning = Pinning.of(System.getProperty("bench.overload-server-cpus", "0"),
                 System.getProperty("bench.overload-client-cpus", "1"));
-        pinning.pinThisProcess();
+        pinning.pin(ProcessHandle.current().pid(), pinning.clientCpus());
         String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
 
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
@@ -121,7 +121,8 @@ public final class Overload {
                 Variant variant = Objects.requireNonNull(variants.get(key), () -> "no server variant " + key
                         + " (bench.overload-servers; known: " + variants.keySet() + ")");
                 logs.put(key, out.resolve("overload-" + key + ".log"));
-                servers.put(key, start(pinning, jvmArgs, jar, variant.args(), logs.get(key)));
+                servers.put(key, start(jvmArgs, jar, variant.args(), logs.get(key)));
+                pinning.pin(servers.get(key).pid(), pinning.serverCpus());
                 targets.add(new Target(variant.name(), key, false));
             }
             for (String key : wellBehavedKeys) {
@@ -247,11 +248,10 @@ public final class Overload {
         return order;
     }
 
-    private static ServerProcess start(Pinning pinning, List<String> jvmArgs, String jar, List<String> args,
-            Path log) throws Exception {
+    private static ServerProcess start(List<String> jvmArgs, String jar, List<String> args, Path log)
+            throws Exception {
         int port = AppProcess.freePort();
-        List<String> command = new ArrayList<>(pinning.serverPrefix());
-        command.addAll(ServiceCommand.of(jvmArgs, List.of("-jar", jar), port, args));
+        List<String> command = ServiceCommand.of(jvmArgs, List.of("-jar", jar), port, args);
         return ServerProcess.start(command, Map.of("MALLOC_ARENA_MAX", "2"), port, log);
     }
 
@@ -375,7 +375,9 @@ public final class Overload {
 
     /**
      * Which CPUs the servers and this process (the load generator) run on ({@code taskset}), so that the offered
-     * load does not take the servers' CPU (both sets empty: no pinning, or a machine with one core).
+     * load does not take the servers' CPU (both sets empty: no pinning, or a machine with one core). A server is
+     * pinned once it listens (every thread it has then; the threads it starts later inherit it), so that its
+     * start-up may use every core.
      */
     record Pinning(String serverCpus, String clientCpus) {
 
@@ -389,18 +391,13 @@ public final class Overload {
             return !serverCpus.isEmpty();
         }
 
-        /** What a server's command starts with: {@code taskset -c CPUS}, or nothing. */
-        List<String> serverPrefix() {
-            return on() ? List.of("taskset", "-c", serverCpus) : List.of();
-        }
-
-        void pinThisProcess() throws IOException, InterruptedException {
+        /** Every thread of process {@code pid} onto {@code cpus} (nothing if not pinning). */
+        void pin(long pid, String cpus) throws IOException, InterruptedException {
             if (on()) {
-                Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", clientCpus,
-                        Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (taskset.waitFor() != 0) {
-                    throw new IllegalStateException("taskset could not pin the load generator to CPUs " + clientCpus);
+                    throw new IllegalStateException("taskset could not pin process " + pid + " to CPUs " + cpus);
                 }
             }
         }

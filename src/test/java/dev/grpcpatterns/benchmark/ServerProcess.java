@@ -112,6 +112,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** User plus system CPU time the process has used, from {@code /proc/PID/stat}. */
+    long pid() {
+        return process.pid();
+    }
+
     double cpuMillis() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));

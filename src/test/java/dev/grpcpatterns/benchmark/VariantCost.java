@@ -31,8 +31,16 @@ final class VariantCost {
     private VariantCost() {
     }
 
-    /** Measures {@code variants}, prints the table and writes it to {@code <bench.out>/<name>-cost.md}. */
+    /**
+     * Measures {@code variants} on unary calls and Chat, prints the table and writes it to
+     * {@code <bench.out>/<name>-cost.md}.
+     */
     static void compare(String name, List<Variant> variants) throws Exception {
+        compare(name, variants, List.of(Workload.UNARY, Workload.CHAT));
+    }
+
+    /** The same on {@code workloads}. */
+    static void compare(String name, List<Variant> variants, List<Workload> workloads) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "target/benchmark"));
         Files.createDirectories(out);
         List<String> jvmArgs = List.of(System.getProperty("bench.server-jvm-args",
@@ -66,7 +74,7 @@ final class VariantCost {
                 }
                 loads.add(byClient);
             }
-            for (Workload workload : List.of(Workload.UNARY, Workload.CHAT)) {
+            for (Workload workload : workloads) {
                 for (Map<String, ClientLoad> load : loads) {
                     load.values().iterator().next().warmUp(workload, warmup);
                 }
@@ -74,7 +82,7 @@ final class VariantCost {
             for (int r = 0; r < rounds; r++) {
                 System.out.printf("round %d of %d%n", r + 1, rounds);
                 for (String client : loads.get(0).keySet()) {
-                    for (Workload workload : List.of(Workload.UNARY, Workload.CHAT)) {
+                    for (Workload workload : workloads) {
                         double[] perSecond = new double[variants.size()];
                         double[] cpuEach = new double[variants.size()];
                         double[] bytesEach = new double[variants.size()];
