@@ -177,7 +177,7 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
     private void clientGone(String why) {
         WebCall current = call;
         if (current != null) {
-            current.cancel(why);
+            current.abandon(why);
         }
         stopWatching();
         if (finished.compareAndSet(false, true)) {

@@ -25,6 +25,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     private Runnable onReady = () -> { };
     private volatile Status ending;
     private boolean cancelled;
+    private boolean abandoned;
 
     /**
      * @param format how the response is written
@@ -74,6 +75,15 @@ final class WebCall extends ClientCall.Listener<byte[]> {
         call.cancel(why, null);
     }
 
+    /**
+     * Cancels the call for a client that is gone, or whose response the container is about to complete: its end is
+     * written only if the call ends during the cancel, and never after, when the response may already be recycled.
+     */
+    synchronized void abandon(String why) {
+        cancel(why);
+        abandoned = true;
+    }
+
     /** Cancels the call, and tells the client {@code status} rather than CANCELLED: the web side ended it. */
     void end(Status status) {
         ending = status;
@@ -102,7 +112,17 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     @Override
     public void onClose(Status status, Metadata trailers) {
         ended.run();
-        Status reported = ending != null ? ending : status;
-        sink.send(format.end(reported, ending != null ? new Metadata() : trailers), finish);
+        byte[] end;
+        // The format writes the HTTP status and headers: under the lock that abandon() holds, so that the container
+        // cannot complete (and recycle) the response in the middle (found by WebFuzzTest: Tomcat's
+        // IllegalStateException "The response object has been recycled" thrown in onClose).
+        synchronized (this) {
+            if (abandoned) {
+                return;
+            }
+            Status reported = ending != null ? ending : status;
+            end = format.end(reported, ending != null ? new Metadata() : trailers);
+        }
+        sink.send(end, finish);
     }
 }

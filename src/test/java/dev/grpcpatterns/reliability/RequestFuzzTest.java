@@ -6,8 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
+import dev.grpcpatterns.support.FuzzedService;
 import dev.grpcpatterns.support.OpenCalls;
-import dev.grpcpatterns.support.ServiceTest;
 import dev.grpcpatterns.support.TracesInLog;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Raw request bytes, as any client could send them, through the real port and the whole interceptor chain of each
@@ -39,11 +38,7 @@ import org.springframework.test.context.TestPropertySource;
  * RequestFuzzTestInputs/<method>/}, each a past finding or seed) and an empty one; {@code JAZZER_FUZZ=1} fuzzes the
  * one method named by {@code -Dtest} (docs/reliability.md#fuzzing).
  */
-@ServiceTest
-@TestPropertySource(properties = {
-        "chat.server-stream.interval=0s", // thousands of inputs a second, not three
-        "demo.health-check.enabled=false" // no health Watch: the fuzzed call is the only one open
-})
+@FuzzedService
 class RequestFuzzTest {
 
     /** At most this many messages and bytes each in one fuzzed stream: enough for every state a stream has. */

@@ -6,8 +6,8 @@ import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import dev.grpcpatterns.proto.v1.GreeterGrpc;
+import dev.grpcpatterns.support.FuzzedService;
 import dev.grpcpatterns.support.OpenCalls;
-import dev.grpcpatterns.support.ServiceTest;
 import dev.grpcpatterns.support.TracesInLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Raw request bytes, as any browser or script could send them, through the web decoders and the real servlet into the
@@ -38,11 +37,7 @@ import org.springframework.test.context.TestPropertySource;
  * {@code ./mvnw verify} runs the committed inputs ({@code src/test/resources/dev/grpcpatterns/web/WebFuzzTestInputs/
  * <target>/}); {@code JAZZER_FUZZ=1} fuzzes the one target named by {@code -Dtest} (docs/reliability.md#fuzzing).
  */
-@ServiceTest
-@TestPropertySource(properties = {
-        "chat.server-stream.interval=0s", // thousands of inputs a minute, not a few
-        "demo.health-check.enabled=false" // no health Watch: the fuzzed call is the only one open
-})
+@FuzzedService
 class WebFuzzTest {
 
     private static final List<String> PATHS = List.of(GreeterGrpc.getSayHelloMethod(),
