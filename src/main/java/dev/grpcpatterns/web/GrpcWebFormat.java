@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * gRPC-Web's response (grpc/grpc's PROTOCOL-WEB.md): HTTP 200, each reply a length-prefixed frame, the trailers a
@@ -19,18 +20,25 @@ final class GrpcWebFormat implements ResponseFormat {
 
     private final HttpServletResponse http;
     private final boolean text;
+    private final boolean singleReply;
+    private byte[] heldReply;
 
-    private GrpcWebFormat(HttpServletResponse http, boolean text) {
+    private GrpcWebFormat(HttpServletResponse http, boolean text, boolean singleReply) {
         this.http = http;
         this.text = text;
+        this.singleReply = singleReply;
     }
 
-    static GrpcWebFormat http(HttpServletResponse response, boolean text) {
-        return new GrpcWebFormat(response, text);
+    /**
+     * @param singleReply the method answers with one reply (unary): it is held until the call's end, which follows
+     *                    it at once, and both go out as one body of known length (one write, not chunked)
+     */
+    static GrpcWebFormat http(HttpServletResponse response, boolean text, boolean singleReply) {
+        return new GrpcWebFormat(response, text, singleReply);
     }
 
     static GrpcWebFormat webSocket() {
-        return new GrpcWebFormat(null, false);
+        return new GrpcWebFormat(null, false, false);
     }
 
     @Override
@@ -47,7 +55,12 @@ final class GrpcWebFormat implements ResponseFormat {
 
     @Override
     public byte[] message(byte[] message) {
-        return encoded(LengthPrefixedFrames.frame(0, message));
+        byte[] frame = encoded(LengthPrefixedFrames.frame(0, message));
+        if (singleReply) {
+            heldReply = frame;
+            return null;
+        }
+        return frame;
     }
 
     @Override
@@ -59,7 +72,17 @@ final class GrpcWebFormat implements ResponseFormat {
         if (status.getDescription() != null) {
             block.add("grpc-message", percentEncoded(status.getDescription()));
         }
-        return encoded(LengthPrefixedFrames.frame(TRAILERS, block.addAll(trailers).bytes()));
+        byte[] end = encoded(LengthPrefixedFrames.frame(TRAILERS, block.addAll(trailers).bytes()));
+        if (!singleReply) {
+            return end;
+        }
+        byte[] body = end;
+        if (heldReply != null) {
+            body = Arrays.copyOf(heldReply, heldReply.length + end.length);
+            System.arraycopy(end, 0, body, heldReply.length, end.length);
+        }
+        http.setContentLength(body.length);
+        return body;
     }
 
     private void startResponse() {

@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * One gRPC-Web or Connect request on the servlet container, non-blocking both ways, so that it holds a container
  * thread only while bytes are moving (the HTTP port's few threads stay free for probes, however many calls are open):
- * the body is read as it arrives (up to a limit), the response written as the client takes it ({@code isReady}), each
- * piece flushed at once, so a paced stream arrives paced. The client closing the connection ({@link HangUps}), a
+ * the body is read as it arrives (up to a limit), the response written as the client takes it ({@code isReady}) and
+ * flushed as soon as nothing more is at hand, so a paced stream arrives paced and replies that come back to back share
+ * one write. The client closing the connection ({@link HangUps}), a
  * write failing, the container reporting an error, or the time limit passing cancels the call.
  */
 final class HttpExchange implements SerialSink.Transport, ReadListener, WriteListener, AsyncListener {
@@ -113,17 +114,10 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
         }
     }
 
+    /** Taken once Tomcat's buffer holds the bytes and can take more; they leave at {@link #idle()} at the latest. */
     @Override
-    public boolean ready() throws IOException {
-        if (!out.isReady()) {
-            return false;
-        }
-        if (unflushed) {
-            unflushed = false;
-            out.flush();
-            return out.isReady();
-        }
-        return true;
+    public boolean ready() {
+        return out.isReady();
     }
 
     @Override
@@ -133,6 +127,14 @@ final class HttpExchange implements SerialSink.Transport, ReadListener, WriteLis
         }
         out.write(bytes);
         unflushed = true;
+    }
+
+    @Override
+    public void idle() throws IOException {
+        if (unflushed && !finished.get() && out.isReady()) {
+            unflushed = false;
+            out.flush();
+        }
     }
 
     @Override

@@ -29,6 +29,14 @@ final class SerialSink {
         /** Starts writing {@code bytes}; called only right after {@link #ready()} said true. */
         void write(byte[] bytes) throws IOException;
 
+        /**
+         * Nothing more is at hand for now: send what was written (a servlet response flushes here). Pieces that
+         * come back to back (a stream's replies produced as fast as they are taken, a reply and the call's end)
+         * thus leave in one write, and a piece that comes alone leaves at once.
+         */
+        default void idle() throws IOException {
+        }
+
         /** The client is gone (a write failed): the call must end. */
         void failed(IOException cause);
     }
@@ -75,6 +83,7 @@ final class SerialSink {
                     }
                     Piece piece = queue.peek();
                     if (piece == null) {
+                        transport.idle();
                         break;
                     }
                     if (piece.bytes() != null) {

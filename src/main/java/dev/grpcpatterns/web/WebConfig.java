@@ -30,6 +30,11 @@ class WebConfig {
     }
 
     @Bean
+    WebCallsObservedOnce webCallsObservedOnce() {
+        return new WebCallsObservedOnce();
+    }
+
+    @Bean
     HangUps webHangUps() throws IOException {
         return new HangUps();
     }
@@ -49,7 +54,7 @@ class WebConfig {
         ServletRegistrationBean<WebCallServlet> registration = new ServletRegistrationBean<>(servlet,
                 methods.services().stream().map(service -> "/" + service + "/*").toArray(String[]::new));
         registration.setAsyncSupported(true);
-        registration.setName("webCalls");
+        registration.setName(WebCallsObservedOnce.SERVLET);
         return registration;
     }
 }

@@ -51,4 +51,9 @@ record WebMethod(String path, MethodDescriptor<byte[], byte[]> bytes, JsonCodec 
     boolean singleRequest() {
         return type() == MethodType.UNARY || type() == MethodType.SERVER_STREAMING;
     }
+
+    /** Unary and client streaming answer with one reply. */
+    boolean singleReply() {
+        return type() == MethodType.UNARY || type() == MethodType.CLIENT_STREAMING;
+    }
 }

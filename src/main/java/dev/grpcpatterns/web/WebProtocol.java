@@ -169,8 +169,8 @@ enum WebProtocol {
     ResponseFormat format(HttpServletResponse response, Kind kind, WebMethod method) {
         JsonCodec json = kind.json() && method != null ? method.json() : null;
         return switch (this) {
-            case GRPC_WEB -> GrpcWebFormat.http(response, false);
-            case GRPC_WEB_TEXT -> GrpcWebFormat.http(response, true);
+            case GRPC_WEB -> GrpcWebFormat.http(response, false, method != null && method.singleReply());
+            case GRPC_WEB_TEXT -> GrpcWebFormat.http(response, true, method != null && method.singleReply());
             case CONNECT_UNARY -> new ConnectUnaryFormat(response, json);
             case CONNECT_STREAM -> new ConnectStreamFormat(response, json);
         };

@@ -1,20 +1,24 @@
 package dev.grpcpatterns.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.grpcpatterns.proto.v1.ChatMessage;
 import dev.grpcpatterns.proto.v1.HelloRequest;
 import dev.grpcpatterns.proto.v1.HelloResponse;
 import dev.grpcpatterns.support.ServiceTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * gRPC-Web, Connect and gRPC over WebSocket over real HTTP on the service's random port: the calls, and what bad input
@@ -34,6 +38,9 @@ class WebProtocolsTest {
 
     @Autowired
     private TestRestTemplate rest;
+
+    @Autowired
+    private MeterRegistry meters;
 
     private WebClient client() {
         return new WebClient(port);
@@ -59,6 +66,27 @@ class WebProtocolsTest {
         assertThat(frames).hasSize(2);
         assertThat(HelloResponse.parseFrom(frames.get(0).payload()).getResponseText()).isEqualTo("Hello, Hyeonghwan!");
         assertThat(trailers(frames)).startsWith("grpc-status: 0\r\n");
+        assertThat(response.headers().firstValue("content-length")).as("one body of known length, one write")
+                .hasValue(Integer.toString(response.body().length));
+    }
+
+    @Test
+    void aWebCallIsObservedOnceAsTheGrpcCallItBecomes() throws Exception {
+        long before = okSayHellos();
+        client().post(SAY_HELLO, "application/grpc-web+proto", hello("Ada"));
+        rest.getForEntity("/actuator/health", String.class);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> okSayHellos() == before + 1);
+        assertThat(meters.find("http.server.requests").tag("uri", "/actuator/health").timer())
+                .as("the HTTP port's own requests are observed").isNotNull();
+        assertThat(meters.find("http.server.requests").tag("method", "POST").timers())
+                .as("web calls are not observed a second time as HTTP requests").isEmpty();
+    }
+
+    private long okSayHellos() {
+        Timer timer = meters.find("grpc.server.processing.duration").tag("method", "SayHello")
+                .tag("statusCode", "OK").timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
