@@ -101,7 +101,9 @@ public final class WebCost {
                 out.resolve("web-cost.log"));
                 ServerProcess before = beforeJar == null ? null : ServerProcess.start(ServiceCommand.of(
                         ServiceCommand.jvmArgs(), List.of("-jar", beforeJar), beforeGrpcPort, beforeHttpPort,
-                        List.of("--web.max-calls-per-client=" + 2 * floodConnections)),
+                        // Its own settings, not the working directory's application.yml (which Boot would read).
+                        List.of("--spring.config.location=classpath:/application.yml",
+                                "--web.max-calls-per-client=" + 2 * floodConnections)),
                         Map.of("MALLOC_ARENA_MAX", "2"), beforeGrpcPort, out.resolve("web-cost-before.log"));
                 Ceiling ceiling = Ceiling.start(ceilingPort, out.resolve("web-cost-ceiling.log"))) {
             String web = "http://127.0.0.1:" + httpPort;
