@@ -19,6 +19,12 @@ import org.springframework.stereotype.Component;
  * never on a Netty event loop. With admission control on, only the calls it admits run here ({@link AdmissionControl}
  * installs the executors then).
  *
+ * <p>Its size is two threads per processor by default ({@code reliability.executor.threads: 0}). Every callback is
+ * handed from a Netty thread to this pool; a pool much larger than the cores keeps most of its threads parked, so
+ * more hand-offs wake one (a futex wake and a context switch, more CPU than a Chat echo's own work), while a pool
+ * sized to the cores more often has a thread that is still draining the queue. Nothing of this service blocks on
+ * these threads (pacing uses a timer); a service whose methods block needs a larger number.
+ *
  * <p>The queue has no capacity of its own, on purpose: grpc-java hands the pool one task per call at a time (a
  * call's callbacks wait in its own serializing queue), so the queue is never longer than the HTTP/2 streams open,
  * which {@code reliability.max-concurrent-calls-per-connection} bounds per connection and which each hold far
@@ -38,7 +44,7 @@ class GrpcServerExecutor implements GrpcServerConfigurer, MeterBinder, Disposabl
 
     GrpcServerExecutor(ReliabilityProperties properties, AdmissionControl admission) {
         this.admission = admission;
-        int threads = properties.executor().threads();
+        int threads = properties.executor().size();
         CustomizableThreadFactory factory = new CustomizableThreadFactory("grpc-call-");
         factory.setDaemon(true);
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),

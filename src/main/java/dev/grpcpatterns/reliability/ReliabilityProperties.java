@@ -26,11 +26,22 @@ public record ReliabilityProperties(
         Assert.notNull(admission, "reliability.admission must be set");
     }
 
-    /** @param threads fixed number of threads running service code */
+    /**
+     * @param threads fixed number of threads running service code; 0 (the default): two per processor the JVM may
+     *                use, so that on a small host a call's next callback usually finds a thread still running
+     *                instead of waking one (docs/performance.md#the-streams-call-path-issue-26-item-3)
+     */
     public record Executor(int threads) {
 
+        static final int THREADS_PER_PROCESSOR = 2;
+
         public Executor {
-            Assert.isTrue(threads >= 1, "reliability.executor.threads must be at least 1");
+            Assert.isTrue(threads >= 0, "reliability.executor.threads must be 0 (two per processor) or more");
+        }
+
+        /** The pool's size: {@code threads}, or two per available processor if that is 0. */
+        public int size() {
+            return threads > 0 ? threads : THREADS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors();
         }
     }
 

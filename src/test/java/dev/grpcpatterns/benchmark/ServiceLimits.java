@@ -1,5 +1,6 @@
 package dev.grpcpatterns.benchmark;
 
+import dev.grpcpatterns.reliability.ReliabilityProperties;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServiceLimits {
 
-    static final int THREADS = 16;
+    /** {@code reliability.executor.threads} as application.yml sets it: 0, two per processor. */
+    static final int THREADS_SETTING = 0;
     static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 128;
     static final int MAX_INBOUND_MESSAGE_SIZE = 1024 * 1024;
     static final int MAX_INBOUND_METADATA_SIZE = 8 * 1024;
@@ -48,7 +50,7 @@ public final class ServiceLimits {
                 .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** As the service's GrpcServerExecutor builds it: fixed threads, the queue bounded by the open streams only. */
+    /** As the service's GrpcServerExecutor builds it: two threads per processor, the queue bounded by the open streams only. */
     private static ThreadPoolExecutor executor() {
         AtomicInteger number = new AtomicInteger();
         ThreadFactory threads = task -> {
@@ -56,7 +58,8 @@ public final class ServiceLimits {
             thread.setDaemon(true);
             return thread;
         };
-        return new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+        int size = new ReliabilityProperties.Executor(THREADS_SETTING).size();
+        return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), threads);
     }
 }

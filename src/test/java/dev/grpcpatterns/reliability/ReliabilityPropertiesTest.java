@@ -1,5 +1,6 @@
 package dev.grpcpatterns.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
@@ -17,12 +18,19 @@ class ReliabilityPropertiesTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ReliabilityProperties(0, new ReliabilityProperties.Executor(16), ADMISSION))
                 .withMessage("reliability.max-concurrent-calls-per-connection must be at least 1");
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(0))
-                .withMessage("reliability.executor.threads must be at least 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(-1))
+                .withMessage("reliability.executor.threads must be 0 (two per processor) or more");
         assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 0, 200, 2000, 100))
                 .withMessage("reliability.admission.min-limit must be at least 1");
         assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 4, 200, 0, 100))
                 .withMessage("reliability.admission.max-open-streams must be at least 1");
+    }
+
+    @Test
+    void sizesTheExecutorFromTheProcessorsUnlessANumberIsGiven() {
+        assertThat(new ReliabilityProperties.Executor(0).size())
+                .isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+        assertThat(new ReliabilityProperties.Executor(16).size()).isEqualTo(16);
     }
 
     @Test
