@@ -17,7 +17,9 @@ import java.util.function.Function;
  * rotating; each start is timed to its first answered call, then loaded briefly (unary and Chat from the grpc-java
  * client, so that the memory is the memory of a server that has served), then its RSS read and the server stopped.
  * {@code -Dbench.before-jar=<an earlier jar>} adds that jar's launch as a column, in the same rounds, to measure a
- * change. Prints the table and the goals and writes {@code <bench.out>/startup-cost.md}.
+ * change; {@code -Dbench.variant-jvm-args="<flags>"} adds this jar's launch with those JVM flags added (its AOT cache
+ * the service's), to measure a flag: its medians beside the service's, no goal. Prints the table and the goals and
+ * writes {@code <bench.out>/startup-cost.md}.
  *
  * <p>Settings: {@code bench.starts} (7), {@code bench.load-seconds} (2, per workload), {@code bench.baseline}
  * (the {@link BaselineServer} variant, {@code bare}: issue 26's yardstick), {@code bench.server-jvm-args}, {@code bench.jar}.
@@ -26,6 +28,7 @@ import java.util.function.Function;
 public final class StartupCost {
 
     private static final String BEFORE = "before";
+    private static final String VARIANT = "variant";
     private static final String STARTUP = "start-up to first call, extracted jar + AOT cache (ms)";
     private static final String STARTUP_CPU = "start-up CPU time, extracted jar + AOT cache (ms)";
     private static final String RSS = "RSS after load (MiB)";
@@ -42,10 +45,17 @@ public final class StartupCost {
         LoadGenerator.Shape shape = new LoadGenerator.Shape(2, 16, 100, 1000, 8);
 
         Map<String, Function<Integer, List<String>>> commands = new LinkedHashMap<>();
-        commands.put(Report.SERVICE, serviceCommand(jvmArgs, Path.of(ServiceCommand.jar()), out.resolve("startup")));
+        TrainedLaunch service = train(jvmArgs, Path.of(ServiceCommand.jar()), out.resolve("startup"));
+        commands.put(Report.SERVICE, launch(jvmArgs, service));
+        String variant = System.getProperty("bench.variant-jvm-args");
+        if (variant != null) {
+            List<String> variantArgs = new ArrayList<>(jvmArgs);
+            variantArgs.addAll(List.of(variant.trim().split("\\s+")));
+            commands.put(VARIANT, launch(variantArgs, service));
+        }
         String before = System.getProperty("bench.before-jar");
         if (before != null) {
-            commands.put(BEFORE, serviceCommand(jvmArgs, Path.of(before), out.resolve("startup-before")));
+            commands.put(BEFORE, launch(jvmArgs, train(jvmArgs, Path.of(before), out.resolve("startup-before"))));
         }
         commands.put(Report.BASELINE,
                 Benchmark.baselineCommand(jvmArgs, System.getProperty("bench.baseline", "bare")));
@@ -80,10 +90,13 @@ public final class StartupCost {
         Files.writeString(out.resolve("startup-cost.md"), table);
     }
 
-    /** The jar's image launch, trained first. */
-    private static Function<Integer, List<String>> serviceCommand(List<String> jvmArgs, Path jar, Path directory)
-            throws Exception {
-        TrainedLaunch trained = TrainedLaunch.prepare(ServiceCommand.java(), jar.toAbsolutePath(), directory, jvmArgs);
+    /** The jar's image launch, trained with {@code jvmArgs}. */
+    private static TrainedLaunch train(List<String> jvmArgs, Path jar, Path directory) throws Exception {
+        return TrainedLaunch.prepare(ServiceCommand.java(), jar.toAbsolutePath(), directory, jvmArgs);
+    }
+
+    /** A start of {@code trained} with {@code jvmArgs} (they may add flags to the training's). */
+    private static Function<Integer, List<String>> launch(List<String> jvmArgs, TrainedLaunch trained) {
         return port -> ServiceCommand.of(jvmArgs, trained.javaArgs(), port, TrainedLaunch.PROFILE);
     }
 }
