@@ -8,19 +8,16 @@ import io.grpc.Metadata;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * Whether a server call is traced, decided before anything is built for it: the caller's sampled flag when its
  * headers carry one ({@code traceparent}, {@code b3}, {@code X-B3-Sampled}, as the configured propagation reads
- * them), else the sampler's. An unsampled call then costs the header reads and one draw, nothing else: Micrometer's
- * observation and Brave would otherwise build their contexts, ids and scopes first and learn only at the end that
- * nothing is recorded (docs/observability.md, Engineering record).
+ * them), else the sampler's. An unsampled call then costs the header reads and one draw, nothing else
+ * (docs/observability.md, Engineering record).
  *
- * <p>The decision is taken once. A sampled call's span is then started the usual way (the observation, Brave's
- * receiver handler, which extracts the caller's context again), with Brave's sampler answering "sampled" for it:
- * asked a second time, a probability sampler could say no to a call already chosen. Brave is built with
- * {@link #tracerSampler()}, which is the configured sampler everywhere else (HTTP requests, the demo).
+ * <p>The headers are read once: a sampled call's span continues the caller's trace from what was read here,
+ * marked sampled, so Brave does not ask the sampler again (a probability sampler, asked twice, could say no to a
+ * call already chosen).
  */
 final class CallSampling {
 
@@ -28,7 +25,6 @@ final class CallSampling {
 
     private final TraceContext.Extractor<Metadata> extractor;
     private final Sampler sampler;
-    private final ThreadLocal<Boolean> starting = new ThreadLocal<>();
 
     CallSampling(Propagation.Factory propagation, Sampler sampler) {
         this.extractor = propagation.get().extractor(CallSampling::header);
@@ -36,43 +32,20 @@ final class CallSampling {
     }
 
     /** A request header by name; only the propagation's few names are asked for, each made into a key once. */
-    static String header(Metadata headers, String name) {
+    private static String header(Metadata headers, String name) {
         return headers.get(KEYS.computeIfAbsent(name, n -> Metadata.Key.of(n, Metadata.ASCII_STRING_MARSHALLER)));
     }
 
-    boolean sampled(Metadata headers) {
+    /** The caller's trace (or none) to continue, marked sampled; {@code null} when the call is not traced. */
+    TraceContextOrSamplingFlags sampled(Metadata headers) {
         TraceContextOrSamplingFlags extracted = extractor.extract(headers);
         Boolean callers = extracted.sampled();
         if (callers != null) {
-            return callers;
+            return callers ? extracted : null;
         }
         // The trace id the caller sent, else any: a new trace's id is random, and the sampler sees only the id.
         TraceContext context = extracted.context();
-        return sampler.isSampled(context != null ? context.traceId() : ThreadLocalRandom.current().nextLong());
-    }
-
-    /** Runs {@code start} (which starts a sampled call's span) with the tracer's sampler held to "sampled". */
-    <T> T keepingSampled(Supplier<T> start) {
-        starting.set(Boolean.TRUE);
-        try {
-            return start.get();
-        } finally {
-            starting.remove();
-        }
-    }
-
-    /** The sampler to build Brave with. */
-    Sampler tracerSampler() {
-        return new Sampler() {
-            @Override
-            public boolean isSampled(long traceId) {
-                return starting.get() != null || sampler.isSampled(traceId);
-            }
-
-            @Override
-            public String toString() {
-                return "CallSampling(" + sampler + ")";
-            }
-        };
+        boolean drawn = sampler.isSampled(context != null ? context.traceId() : ThreadLocalRandom.current().nextLong());
+        return drawn ? extracted.sampled(true) : null;
     }
 }

@@ -1,16 +1,15 @@
 package dev.grpcpatterns.observability;
 
 import io.micrometer.core.instrument.binder.grpc.GrpcClientObservationContext;
-import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
 /**
- * One measurement per call. The gRPC observations exist for their spans: net.devh's metric interceptor already
- * measures every call, with its message counts. Boot's meter handler would turn each gRPC observation into
- * meters of its own beside those (a {@code grpc.server}/{@code grpc.client} timer and a long task timer), and pay
+ * One measurement per call. The gRPC client's observations (the demo channel's) exist for their spans: net.devh's
+ * metric interceptor already measures every call, with its message counts. Boot's meter handler would turn each
+ * into meters of its own beside those (a {@code grpc.client} timer and a long task timer), and pay
  * for the tags and meter lookups on every call even if a filter then denied them. So whichever meter handler
  * Boot configures (tracing-aware or not, its long-task-timer setting) is kept for every other observation, HTTP's
  * included, and told that gRPC observations are not its business.
@@ -29,13 +28,13 @@ class GrpcObservationsUnmetered implements BeanPostProcessor {
                 ? new WithoutGrpc((MeterObservationHandler<Observation.Context>) handler) : bean;
     }
 
-    /** Boot's handler, for every context but gRPC's. */
+    /** Boot's handler, for every context but the gRPC client's. */
     private record WithoutGrpc(MeterObservationHandler<Observation.Context> handler)
             implements MeterObservationHandler<Observation.Context> {
 
         @Override
         public boolean supportsContext(Observation.Context context) {
-            return !(context instanceof GrpcServerObservationContext || context instanceof GrpcClientObservationContext)
+            return !(context instanceof GrpcClientObservationContext)
                     && handler.supportsContext(context);
         }
 

@@ -1,6 +1,6 @@
 package dev.grpcpatterns.observability;
 
-import brave.TracingCustomizer;
+import brave.Tracing;
 import brave.propagation.Propagation;
 import brave.sampler.Sampler;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * A span per gRPC call: an Observation per call on both sides, registered here rather than by net.devh
- * ({@code management.tracing.grpc.enabled} stays false). The server's is {@link ObservedServerCalls} (micrometer's
- * interceptor without its per-message events), the client's micrometer's own. Registered here for two reasons.
+ * A span per gRPC call on both sides, registered here rather than by net.devh
+ * ({@code management.tracing.grpc.enabled} stays false). The server's is {@link TracedServerCalls} (a Brave span per
+ * sampled call, no Observation in between), the client's micrometer's Observation interceptor. Registered here for
+ * two reasons.
  * <ul>
  *   <li>Order. net.devh puts the server interceptor at 2501, inside its metric interceptor (2500), whose listener
  *   records the call's duration before the span is in scope: no exemplar could ever name the trace. One step
@@ -25,7 +26,7 @@ import org.springframework.core.annotation.Order;
  *   <li>The client convention. net.devh gives the client interceptor micrometer's default convention, which fails
  *   every call of a multi-address channel ({@link AddressListClientConvention}).</li>
  * </ul>
- * The server's sampling decision comes first ({@link CallSampling}), and Brave is built to keep it.
+ * The server's sampling decision comes first ({@link CallSampling}).
  * Off with {@code management.tracing.enabled=false}: without a tracer the observations would have no one to serve.
  */
 @Configuration(proxyBeanMethods = false)
@@ -39,17 +40,11 @@ class GrpcTracingInterceptors {
         return new CallSampling(propagation, sampler);
     }
 
-    /** Brave asks {@link CallSampling}'s sampler, which keeps a call's decision (Boot's sampler otherwise). */
-    @Bean
-    TracingCustomizer callSamplingKept(CallSampling sampling) {
-        return tracing -> tracing.sampler(sampling.tracerSampler());
-    }
-
     @Bean
     @GrpcGlobalServerInterceptor
     @Order(SERVER_ORDER)
-    ObservedServerCalls observedServerCalls(ObservationRegistry registry, CallSampling sampling) {
-        return new ObservedServerCalls(registry, sampling);
+    TracedServerCalls tracedServerCalls(Tracing tracing, CallSampling sampling) {
+        return new TracedServerCalls(tracing, sampling);
     }
 
     @Bean

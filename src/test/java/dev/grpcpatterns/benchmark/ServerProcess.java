@@ -117,8 +117,13 @@ final class ServerProcess implements AutoCloseable {
     }
 
     double cpuMillis() {
+        return cpuMillis(process.pid());
+    }
+
+    /** User plus system CPU time process {@code pid} has used, from {@code /proc/PID/stat}. */
+    static double cpuMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // Fields after the command name, which is in parentheses and may contain spaces.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class Wrk {
 
     private static final Pattern DONE = Pattern.compile("(\\d+) requests in ([0-9.]+)(us|ms|s|m)");
+    private static final Pattern MEDIAN = Pattern.compile("\\s50%\\s+([0-9.]+)(us|ms|s|m)\\b");
     private static final Pattern NOT_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile(
             "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
@@ -39,32 +40,50 @@ final class Wrk {
         this.url = url;
     }
 
-    /** Calls per second over {@code duration}; throws if any answer was not 2xx or any socket failed. */
-    double callsPerSecond(int connections, Duration duration) throws Exception {
+    /**
+     * What a load did: calls answered per second, the median call's latency, and the calls whose connection failed
+     * (wrk's socket errors: connect, read, write, timeout).
+     */
+    record Result(long calls, double callsPerSecond, double medianMillis, long socketErrors) {
+    }
+
+    /** Runs the load for {@code duration}; throws if any answer was not 2xx. */
+    Result load(int connections, Duration duration) throws Exception {
         String output = run(connections, duration).waitForOutput(duration);
         Matcher done = DONE.matcher(output);
-        if (!done.find()) {
+        Matcher median = MEDIAN.matcher(output);
+        if (!done.find() || !median.find()) {
             throw new IllegalStateException("wrk's output not understood:\n" + output);
         }
-        Matcher notOk = NOT_2XX.matcher(output);
-        Matcher errors = SOCKET_ERRORS.matcher(output);
-        if (notOk.find() || errors.find()) {
+        if (NOT_2XX.matcher(output).find()) {
             throw new IllegalStateException("some of wrk's calls failed:\n" + output);
         }
-        double seconds = Double.parseDouble(done.group(2)) * switch (done.group(3)) {
+        Matcher errors = SOCKET_ERRORS.matcher(output);
+        long socketErrors = 0;
+        if (errors.find()) {
+            for (int group = 1; group <= 4; group++) {
+                socketErrors += Long.parseLong(errors.group(group));
+            }
+        }
+        long calls = Long.parseLong(done.group(1));
+        return new Result(calls, calls / seconds(done.group(2), done.group(3)),
+                1000 * seconds(median.group(1), median.group(2)), socketErrors);
+    }
+
+    private static double seconds(String value, String unit) {
+        return Double.parseDouble(value) * switch (unit) {
             case "us" -> 1e-6;
             case "ms" -> 1e-3;
             case "m" -> 60;
             default -> 1;
         };
-        return Long.parseLong(done.group(1)) / seconds;
     }
 
     /** Starts wrk in the background (a flood): wait for it with {@link Running#waitForOutput}. */
     Running run(int connections, Duration duration) throws IOException {
         // One thread: the server under test shares this machine's cores with the client.
         Process wrk = new ProcessBuilder("wrk", "-t", "1", "-c", Integer.toString(connections), "-d",
-                duration.toSeconds() + "s", "--timeout", "10s", "-s", script.toString(), url)
+                duration.toSeconds() + "s", "--timeout", "10s", "--latency", "-s", script.toString(), url)
                 .redirectErrorStream(true).start();
         return new Running(wrk);
     }

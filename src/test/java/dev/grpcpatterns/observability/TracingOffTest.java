@@ -33,7 +33,7 @@ class TracingOffTest {
                 .doesNotStartWith("io.micrometer.tracing.")
                 .doesNotStartWith("zipkin2.")
                 .doesNotStartWith("org.springframework.boot.actuate.autoconfigure.tracing.")
-                .isNotEqualTo(ObservedServerCalls.class.getName()));
+                .isNotEqualTo(TracedServerCalls.class.getName()));
         assertThat(greeter.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .sayHello(HelloRequest.newBuilder().setName("untraced").build()).getResponseText())
                 .isEqualTo("Hello, untraced!");

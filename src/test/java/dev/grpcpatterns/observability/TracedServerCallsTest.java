@@ -8,7 +8,9 @@ import dev.grpcpatterns.proto.v1.ChatServiceGrpc;
 import brave.Tracing;
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
+import brave.context.slf4j.MDCScopeDecorator;
 import brave.propagation.Propagation;
+import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.propagation.TraceContext;
 import brave.sampler.Sampler;
 import io.grpc.ManagedChannel;
@@ -22,17 +24,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.common.KeyValue;
-import io.micrometer.core.instrument.binder.grpc.GrpcServerObservationContext;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.brave.bridge.BraveBaggageManager;
-import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
-import io.micrometer.tracing.brave.bridge.BravePropagator;
-import io.micrometer.tracing.brave.bridge.BraveTracer;
 import io.micrometer.tracing.brave.bridge.W3CPropagation;
-import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -44,22 +37,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
- * In-process, no Spring: what {@link ObservedServerCalls} tells the observation handlers (which Boot's tracing
- * turns into the span). One observation per sampled call, named by the full method, with the message counts and
- * status when the call ends, completed or cancelled, and no per-message events; the service's code runs in its
- * scope. Sampling is decided before the observation: an unsampled call gets none, and Brave records the decision
- * taken (the caller's flag, else one draw of the sampler).
+ * In-process, no Spring, Brave built as Boot builds it: the spans {@link TracedServerCalls} reports. One server
+ * span per sampled call, named by the full method, tagged with the method, the message counts and the status when
+ * the call ends, completed or cancelled, with no per-message annotations; the service's code runs in its scope,
+ * with the span's ids in the MDC. Sampling is decided before the span: an unsampled call gets none, and the
+ * decision taken (the caller's flag, else one draw of the sampler) is the one Brave records.
  */
-class ObservedServerCallsTest {
+class TracedServerCallsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final List<GrpcServerObservationContext> stopped = new CopyOnWriteArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final List<Boolean> inScope = new CopyOnWriteArrayList<>();
-    private final ObservationRegistry registry = ObservationRegistry.create();
+    /** Per message the service sees: the trace and span ids in the MDC ("-" when there are none). */
+    private final List<String> inScope = new CopyOnWriteArrayList<>();
     private final List<MutableSpan> spans = new CopyOnWriteArrayList<>();
     /** The configured sampler's answers, in order; "no" once they run out. */
     private final Queue<Boolean> draws = new ConcurrentLinkedQueue<>(List.of(true));
@@ -69,7 +61,7 @@ class ObservedServerCallsTest {
 
     @BeforeEach
     void start() throws Exception {
-        // Brave as Boot builds it: W3C propagation, the sampler wrapped by CallSampling, spans to a handler here.
+        // Brave as Boot builds it: W3C propagation, the trace and span ids in the MDC, spans to a handler here.
         Propagation.Factory propagation = new W3CPropagation(new BraveBaggageManager(), List.of());
         CallSampling sampling = new CallSampling(propagation, new Sampler() {
             @Override
@@ -78,7 +70,9 @@ class ObservedServerCallsTest {
             }
         });
         tracing = Tracing.newBuilder().propagationFactory(propagation).traceId128Bit(true)
-                .sampler(sampling.tracerSampler())
+                .sampler(Sampler.NEVER_SAMPLE)   // the decision is CallSampling's: Brave is never asked
+                .currentTraceContext(ThreadLocalCurrentTraceContext.newBuilder()
+                        .addScopeDecorator(MDCScopeDecorator.get()).build())
                 .addSpanHandler(new SpanHandler() {
                     @Override
                     public boolean end(TraceContext context, MutableSpan span, Cause cause) {
@@ -86,26 +80,6 @@ class ObservedServerCallsTest {
                         return true;
                     }
                 }).build();
-        BraveTracer tracer = new BraveTracer(tracing.tracer(),
-                new BraveCurrentTraceContext(tracing.currentTraceContext()), new BraveBaggageManager());
-        registry.observationConfig().observationHandler(
-                new PropagatingReceiverTracingObservationHandler<>(tracer, new BravePropagator(tracing)));
-        registry.observationConfig().observationHandler(new ObservationHandler<GrpcServerObservationContext>() {
-            @Override
-            public boolean supportsContext(Observation.Context context) {
-                return context instanceof GrpcServerObservationContext;
-            }
-
-            @Override
-            public void onEvent(Observation.Event event, GrpcServerObservationContext context) {
-                events.add(event.getName());
-            }
-
-            @Override
-            public void onStop(GrpcServerObservationContext context) {
-                stopped.add(context);
-            }
-        });
         // Chat echoes each message; the message "wait" is held until the client cancels.
         ChatServiceGrpc.ChatServiceImplBase service = new ChatServiceGrpc.ChatServiceImplBase() {
             @Override
@@ -113,7 +87,7 @@ class ObservedServerCallsTest {
                 return new StreamObserver<>() {
                     @Override
                     public void onNext(ChatMessage message) {
-                        inScope.add(registry.getCurrentObservation() != null);
+                        inScope.add(MDC.get("traceId") == null ? "-" : MDC.get("traceId") + "-" + MDC.get("spanId"));
                         if (!message.getMessageText().equals("wait")) {
                             responses.onNext(message);
                         }
@@ -132,7 +106,7 @@ class ObservedServerCallsTest {
         };
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(service, new ObservedServerCalls(registry, sampling)))
+                .addService(ServerInterceptors.intercept(service, new TracedServerCalls(tracing, sampling)))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
@@ -145,20 +119,26 @@ class ObservedServerCallsTest {
     }
 
     @Test
-    void aCompletedChatEndsItsObservationWithItsCountsAndStatus() throws InterruptedException {
+    void aCompletedChatEndsItsSpanWithItsCountsAndStatus() throws InterruptedException {
         chat(ChatServiceGrpc.newStub(channel), "a", "b", "c");
 
-        GrpcServerObservationContext context = theOnlyStopped();
-        assertThat(context.getContextualName()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
-        assertThat(context.getStatusCode()).isEqualTo(Status.Code.OK);
-        assertThat(tag(context, ObservedServerCalls.RECEIVED)).isEqualTo("3");
-        assertThat(tag(context, ObservedServerCalls.SENT)).isEqualTo("3");
-        assertThat(events).isEmpty();
-        assertThat(inScope).containsExactly(true, true, true);
+        MutableSpan span = theOnlySpan();
+        assertThat(span.kind()).isEqualTo(brave.Span.Kind.SERVER);
+        assertThat(span.name()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
+        assertThat(span.tags()).containsEntry(TracedServerCalls.SERVICE, ChatServiceGrpc.SERVICE_NAME)
+                .containsEntry(TracedServerCalls.METHOD, "Chat")
+                .containsEntry(TracedServerCalls.TYPE, "BIDI_STREAMING")
+                .containsEntry(TracedServerCalls.STATUS, "OK")
+                .containsEntry(TracedServerCalls.RECEIVED, "3")
+                .containsEntry(TracedServerCalls.SENT, "3");
+        assertThat(span.annotationCount()).isZero();
+        assertThat(span.error()).isNull();
+        String ids = span.traceId() + "-" + span.id();
+        assertThat(inScope).containsExactly(ids, ids, ids);
     }
 
     @Test
-    void aCancelledChatEndsItsObservationAsCancelled() throws InterruptedException {
+    void aCancelledChatEndsItsSpanAsCancelled() throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<ClientCallStreamObserver<ChatMessage>> call = new AtomicReference<>();
         StreamObserver<ChatMessage> requests = ChatServiceGrpc.newStub(channel).chat(
@@ -188,28 +168,22 @@ class ObservedServerCallsTest {
         call.get().cancel("client gone", null);
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
 
-        GrpcServerObservationContext context = theOnlyStopped();
-        assertThat(context.getStatusCode()).isEqualTo(Status.Code.CANCELLED);
-        assertThat(context.isCancelled()).isTrue();
-        assertThat(tag(context, ObservedServerCalls.RECEIVED)).isEqualTo("2");
-        assertThat(tag(context, ObservedServerCalls.SENT)).isEqualTo("1");
-        assertThat(events).isEmpty();
+        MutableSpan span = theOnlySpan();
+        assertThat(span.tags()).containsEntry(TracedServerCalls.STATUS, "CANCELLED")
+                .containsEntry(TracedServerCalls.RECEIVED, "2")
+                .containsEntry(TracedServerCalls.SENT, "1");
     }
 
     @Test
     void theSamplersOneDrawDecidesAndBraveRecordsIt() throws InterruptedException {
         chat(ChatServiceGrpc.newStub(channel), "a");
-        theOnlyStopped();
-        // The sampler said yes once and no since: Brave asked again for the same call would have dropped it.
+        MutableSpan span = theOnlySpan();
+        // The sampler said yes once and no since; Brave's own sampler (never) was not asked.
         assertThat(draws).isEmpty();
-        await().atMost(WAIT).until(() -> spans.size() == 1);
-        assertThat(spans.get(0).kind()).isEqualTo(brave.Span.Kind.SERVER);
-        assertThat(spans.get(0).name()).isEqualTo(ChatServiceGrpc.getChatMethod().getFullMethodName());
 
-        // The next call, unsampled: answered as ever, and no observation, no span.
+        // The next call, unsampled: answered as ever, with no span and no ids in its log lines.
         chat(ChatServiceGrpc.newStub(channel), "b");
-        assertThat(stopped).hasSize(1);
-        assertThat(inScope).containsExactly(true, false);
+        assertThat(inScope).containsExactly(span.traceId() + "-" + span.id(), "-");
         assertThat(spans).hasSize(1);
     }
 
@@ -219,10 +193,11 @@ class ObservedServerCallsTest {
         String caller = "0af7651916cd43dd8448eb211c80319c";
         chat(withTraceparent("00-" + caller + "-b7ad6b7169203331-01"), "a");
 
-        theOnlyStopped();
-        await().atMost(WAIT).until(() -> spans.size() == 1);
-        assertThat(spans.get(0).traceId()).isEqualTo(caller);
-        assertThat(spans.get(0).parentId()).isEqualTo("b7ad6b7169203331");
+        MutableSpan span = theOnlySpan();
+        assertThat(span.traceId()).isEqualTo(caller);
+        assertThat(span.parentId()).isEqualTo("b7ad6b7169203331");
+        assertThat(span.id()).isNotEqualTo("b7ad6b7169203331");
+        assertThat(inScope).containsExactly(caller + "-" + span.id());
     }
 
     @Test
@@ -231,9 +206,8 @@ class ObservedServerCallsTest {
         draws.add(true);   // the sampler would say yes
         chat(withTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"), "a");
 
-        assertThat(inScope).containsExactly(false);
+        assertThat(inScope).containsExactly("-");
         assertThat(draws).containsExactly(true);
-        assertThat(stopped).isEmpty();
         assertThat(spans).isEmpty();
     }
 
@@ -267,15 +241,10 @@ class ObservedServerCallsTest {
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private GrpcServerObservationContext theOnlyStopped() {
-        // The server ends the observation when its side of the call is over, which may be just after the client's.
-        await().atMost(WAIT).until(() -> !stopped.isEmpty());
-        assertThat(stopped).hasSize(1);
-        return stopped.get(0);
-    }
-
-    private static String tag(Observation.Context context, String key) {
-        KeyValue value = context.getHighCardinalityKeyValue(key);
-        return value == null ? null : value.getValue();
+    private MutableSpan theOnlySpan() {
+        // The server ends the span when its side of the call is over, which may be just after the client's.
+        await().atMost(WAIT).until(() -> !spans.isEmpty());
+        assertThat(spans).hasSize(1);
+        return spans.get(0);
     }
 }
