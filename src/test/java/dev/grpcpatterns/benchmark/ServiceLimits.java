@@ -50,7 +50,10 @@ public final class ServiceLimits {
                 .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** As the service's GrpcServerExecutor builds it: two threads per processor, the queue bounded by the open streams only. */
+    /**
+     * As the service's GrpcServerExecutor builds it: two threads per processor, the queue bounded by the open streams
+     * only.
+     */
     private static ThreadPoolExecutor executor() {
         AtomicInteger number = new AtomicInteger();
         ThreadFactory threads = task -> {

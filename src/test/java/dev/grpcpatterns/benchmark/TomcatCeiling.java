@@ -19,8 +19,8 @@ import org.apache.catalina.startup.Tomcat;
  * What HTTP/1.1 on Tomcat allows on this machine, the ceiling of every web row of {@link WebCost}: the Tomcat the jar
  * runs (same version, the HTTP port's 8 threads), in a JVM with the same flags, answering every POST with the bytes
  * of gRPC-Web's answer to SayHello ({@code Hello, benchmark!} and {@code grpc-status: 0}, by {@code Content-Length})
- * from a servlet that does nothing else: no call, no filters. {@code /sync} answers on the thread that read the request;
- * {@code /async} the way a web call does, through {@code startAsync()}, answered and completed on another thread.
+ * from a servlet that does nothing else: no call, no filters. {@code /sync} answers on the thread that read the
+ * request; {@code /async} the way a web call does, through {@code startAsync()}, answered and completed on another thread.
  *
  * <p>Benchmark only (test scope): {@code java -cp <test classpath> dev.grpcpatterns.benchmark.TomcatCeiling <port>}.
  */

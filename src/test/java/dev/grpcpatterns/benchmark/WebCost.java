@@ -202,9 +202,11 @@ public final class WebCost {
                 + Files.readString(Path.of("/proc/loadavg")).trim() + "; native: h2load, " + channels
                 + " connections x " + streams + " streams; web: wrk, " + webConnections
                 + " HTTP/1.1 connections; medians of " + rounds + " rounds of " + round.toSeconds() + " s\n\n"
-                + report.table() + ratios + "\nLatency (wrk's median per round; h2load's are not comparable: 16 calls share "
-                + "a connection):\n\n" + latencies.table()
-                + "\nServer CPU time per call (user + system, /proc/PID/stat, over each round):\n\n" + cpu.table() + "\n" + connectionsCut(calls, cut) + "\n" + probes;
+                + report.table() + ratios
+                + "\nLatency (wrk's median per round; h2load's are not comparable: " + streams
+                + " calls share a connection):\n\n" + latencies.table()
+                + "\nServer CPU time per call (user + system, /proc/PID/stat, over each round):\n\n" + cpu.table()
+                + "\n" + connectionsCut(calls, cut) + "\n" + probes;
         System.out.println(result);
         Files.writeString(out.resolve("web-cost.md"), result);
     }
