@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -41,11 +42,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>The decision is taken when the call arrives, before it is queued anywhere: grpc-java asks this class for the
  * call's executor ({@link ServerCallExecutorSupplier}) on the transport thread that read its headers, right after
- * looking its method up. An admitted call goes to the service's executor, its permit counting from that moment (its
- * wait in the queue is part of what the limit learns from). A rejected call, and a gRPC health check (a map lookup),
- * is answered on the spot, on that transport thread: the interceptors run and close it, a few microseconds without
- * blocking, before the transport reads its next frame. So a rejection waits neither behind admitted work nor behind
- * a thread of its own that a busy machine would starve (both measured: docs/reliability.md#overload).
+ * looking its method up. An admitted call starts on the service's executor, its permit counting from that moment
+ * (its wait in the queue is part of what the limit learns from). A rejected call, and a gRPC health check (a map
+ * lookup), is answered on the spot, on that transport thread: the interceptors run and close it, a few microseconds
+ * without blocking, before the transport reads its next frame. So a rejection waits neither behind admitted work nor
+ * behind a thread of its own that a busy machine would starve (both measured: docs/reliability.md#overload).
  *
  * <p>The interceptor part acts on the decision: after net.devh's metric interceptor (2500), so that a rejection is
  * measured with its status, and before {@code OpenCalls} (3000) and identity (5000), so it costs no token check. The
@@ -109,21 +110,18 @@ class AdmissionControl implements ServerInterceptor {
     }
 
     /**
-     * Installs the executors on the server: every call's callbacks on {@code calls}, or, with admission control on,
-     * the decision on arrival (this class): admitted calls on {@code calls}, rejected ones (and health checks)
-     * answered on the spot.
+     * Installs the executors on the server: each call's own from {@code callExecutor}, or, with admission control on,
+     * the decision on arrival (this class): admitted calls on their own, rejected ones (and health checks) answered
+     * on the spot.
      */
-    void install(ServerBuilder<?> builder, Executor calls) {
-        if (!enabled) {
-            builder.executor(calls);
-            return;
-        }
+    void install(ServerBuilder<?> builder, Supplier<Executor> callExecutor) {
         // The default executor runs only each call's method lookup and this class's decision (and a context's
         // cancellation: a flag and its listeners), on the transport thread: a map lookup and a few atomics.
         builder.executor(MoreExecutors.directExecutor()).callExecutor(new ServerCallExecutorSupplier() {
             @Override
             public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-                return admits(call.getMethodDescriptor(), headers) ? calls : MoreExecutors.directExecutor();
+                return !enabled || admits(call.getMethodDescriptor(), headers)
+                        ? callExecutor.get() : MoreExecutors.directExecutor();
             }
         });
     }

@@ -10,7 +10,7 @@ import org.springframework.util.Assert;
  *
  * @param maxConcurrentCallsPerConnection HTTP/2 MAX_CONCURRENT_STREAMS the server announces: a client's further
  *                                        calls on that connection wait (client side) until one ends
- * @param executor                        the fixed pool that runs every call's callbacks
+ * @param executor                        the fixed pool that runs the calls' starts (and their callbacks, if asked)
  * @param admission                       load shedding: which calls are let in under overload
  */
 @ConfigurationProperties("reliability")
@@ -27,21 +27,34 @@ public record ReliabilityProperties(
     }
 
     /**
-     * @param threads fixed number of threads running service code; 0 (the default): two per processor the JVM may
-     *                use, so that on a small host a call's next callback usually finds a thread still running
-     *                instead of waking one (docs/performance.md#the-streams-call-path-issue-26-item-3)
+     * @param threads    fixed number of threads running service code; 0 (the default): two per processor the JVM may
+     *                   use, so that on a small host a call's next callback usually finds a thread still running
+     *                   instead of waking one (docs/performance.md#the-streams-call-path-issue-26-item-3)
+     * @param afterStart where a call's callbacks run once its start (the interceptors, the identity check, the
+     *                   service method's start) has run on the pool: {@code transport} (the default), on the gRPC
+     *                   port's transport thread that read them, two thread hand-offs fewer per stream message; or
+     *                   {@code pool}, there too, for service methods that block on a message, a half-close or an end
      */
-    public record Executor(int threads) {
+    public record Executor(int threads, AfterStart afterStart) {
 
         static final int THREADS_PER_PROCESSOR = 2;
 
         public Executor {
             Assert.isTrue(threads >= 0, "reliability.executor.threads must be 0 (two per processor) or more");
+            Assert.notNull(afterStart, "reliability.executor.after-start must be transport or pool");
         }
 
         /** The pool's size: {@code threads}, or two per available processor if that is 0. */
         public int size() {
             return threads > 0 ? threads : THREADS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors();
+        }
+
+        /** Where a call's callbacks run after its start. */
+        public enum AfterStart {
+            /** On the transport thread that hands them over (a Netty event loop). */
+            TRANSPORT,
+            /** On the pool, like the start. */
+            POOL
         }
     }
 

@@ -1,8 +1,14 @@
 package dev.grpcpatterns.benchmark;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.grpcpatterns.reliability.PooledStart;
 import dev.grpcpatterns.reliability.ReliabilityProperties;
+import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServiceLimits {
 
-    /** {@code reliability.executor.threads} as application.yml sets it: 0, two per processor. */
-    static final int THREADS_SETTING = 0;
+    /** {@code reliability.executor} as application.yml sets it: two threads per processor, after-start transport. */
+    static final ReliabilityProperties.Executor EXECUTOR =
+            new ReliabilityProperties.Executor(0, ReliabilityProperties.Executor.AfterStart.TRANSPORT);
     static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 128;
     static final int MAX_INBOUND_MESSAGE_SIZE = 1024 * 1024;
     static final int MAX_INBOUND_METADATA_SIZE = 8 * 1024;
@@ -32,12 +39,22 @@ public final class ServiceLimits {
     private ServiceLimits() {
     }
 
-    /** Applies the service's executor, limits and keep-alives to a grpc-java (shaded) Netty server builder. */
+    /**
+     * Applies the service's executor (each call started on the pool, its later callbacks on the transport thread),
+     * limits and keep-alives to a grpc-java (shaded) Netty server builder.
+     */
     public static void apply(ServerBuilder<?> builder) {
         if (!(builder instanceof NettyServerBuilder netty)) {
             throw new IllegalArgumentException("not a Netty server builder: " + builder.getClass().getName());
         }
-        netty.executor(executor())
+        ThreadPoolExecutor pool = executor();
+        netty.executor(MoreExecutors.directExecutor())
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                        return new PooledStart(pool);
+                    }
+                })
                 .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
                 .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
@@ -61,7 +78,7 @@ public final class ServiceLimits {
             thread.setDaemon(true);
             return thread;
         };
-        int size = new ReliabilityProperties.Executor(THREADS_SETTING).size();
+        int size = EXECUTOR.size();
         return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), threads);
     }

@@ -23,7 +23,7 @@ class ServiceLimitsTest {
         Binder yml = new Binder(ConfigurationPropertySources.from(defaults));
 
         ReliabilityProperties reliability = yml.bind("reliability", ReliabilityProperties.class).get();
-        assertThat(reliability.executor().threads()).isEqualTo(ServiceLimits.THREADS_SETTING);
+        assertThat(reliability.executor()).isEqualTo(ServiceLimits.EXECUTOR);
         assertThat(reliability.maxConcurrentCallsPerConnection())
                 .isEqualTo(ServiceLimits.MAX_CONCURRENT_CALLS_PER_CONNECTION);
         assertThat(yml.bind("grpc.server.max-inbound-message-size", DataSize.class).get().toBytes())

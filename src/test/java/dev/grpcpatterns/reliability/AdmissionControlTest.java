@@ -53,8 +53,8 @@ import org.springframework.test.context.TestPropertySource;
  * that hold their permit (a unary call whose request never ends) fill the limit, one of them blocking the only
  * thread so that the others wait in its queue, then a bounded flood is rejected at once, without waiting in that
  * queue, while gRPC health and readiness answer; permits come back on cancel and deadline; a stream holds one only
- * while it starts. Every callback of an admitted call runs on the service's executor, never on a Netty event loop;
- * rejections and health checks are answered by the event loop that read them.
+ * while it starts. Every admitted call starts on the service's executor, never on a Netty event loop; rejections
+ * and health checks are answered by the event loop that read them.
  */
 @ServiceTest
 @TestPropertySource(properties = {
@@ -107,9 +107,10 @@ class AdmissionControlTest {
         await().atMost(WAIT).until(() -> gauge("grpc.server.admission.in.flight") == 0
                 && gauge("grpc.server.admission.open.streams") == 0);
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        // Each callback of each admitted call ran on the executor's thread; rejections and health checks were
-        // answered on the transport's thread that read them (Netty's event loop), never queued for the executor.
-        assertThat(threadsSeen.admitted).isNotEmpty().allMatch(name -> name.startsWith("grpc-call-"));
+        // Each admitted call started on the executor's thread (CallThreadsTest: where its later callbacks run);
+        // rejections and health checks were answered on the transport's thread that read them (Netty's event
+        // loop), never queued for the executor.
+        assertThat(threadsSeen.admittedStarts).isNotEmpty().allMatch(name -> name.startsWith("grpc-call-"));
         assertThat(threadsSeen.answeredOnArrival).allMatch(name -> name.contains("-worker-ELG-"));
     }
 
@@ -308,24 +309,26 @@ class AdmissionControlTest {
     }
 
     /**
-     * Outermost interceptor: the name of every thread that runs a call's start or one of its callbacks, apart for
-     * admitted calls and for those answered on arrival (rejected with {@code RESOURCE_EXHAUSTED}, health checks).
+     * Outermost interceptor: the name of the thread that starts each admitted call, and of every thread that runs
+     * a call's start or one of its callbacks for those answered on arrival (rejected with
+     * {@code RESOURCE_EXHAUSTED}, health checks).
      */
     static final class ThreadsSeen implements ServerInterceptor {
 
-        final Set<String> admitted = ConcurrentHashMap.newKeySet();
+        final Set<String> admittedStarts = ConcurrentHashMap.newKeySet();
         final Set<String> answeredOnArrival = ConcurrentHashMap.newKeySet();
 
         void clear() {
-            admitted.clear();
+            admittedStarts.clear();
             answeredOnArrival.clear();
         }
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
+            String started = Thread.currentThread().getName();
             Set<String> threads = ConcurrentHashMap.newKeySet();
-            threads.add(Thread.currentThread().getName());
+            threads.add(started);
             AtomicBoolean onArrival = new AtomicBoolean(
                     HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName()));
             ServerCall<Q, R> watched = new SimpleForwardingServerCall<>(call) {
@@ -371,7 +374,11 @@ class AdmissionControlTest {
                 }
 
                 private void ended() {
-                    (onArrival.get() ? answeredOnArrival : admitted).addAll(threads);
+                    if (onArrival.get()) {
+                        answeredOnArrival.addAll(threads);
+                    } else {
+                        admittedStarts.add(started);
+                    }
                 }
             };
         }

@@ -16,10 +16,12 @@ class ReliabilityPropertiesTest {
     @Test
     void refusesLimitsBelowOne() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new ReliabilityProperties(0, new ReliabilityProperties.Executor(16), ADMISSION))
+                .isThrownBy(() -> new ReliabilityProperties(0, executor(16), ADMISSION))
                 .withMessage("reliability.max-concurrent-calls-per-connection must be at least 1");
-        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(-1))
+        assertThatIllegalArgumentException().isThrownBy(() -> executor(-1))
                 .withMessage("reliability.executor.threads must be 0 (two per processor) or more");
+        assertThatIllegalArgumentException().isThrownBy(() -> new ReliabilityProperties.Executor(0, null))
+                .withMessage("reliability.executor.after-start must be transport or pool");
         assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 0, 200, 2000, 100))
                 .withMessage("reliability.admission.min-limit must be at least 1");
         assertThatIllegalArgumentException().isThrownBy(() -> admission(20, 4, 200, 0, 100))
@@ -28,9 +30,9 @@ class ReliabilityPropertiesTest {
 
     @Test
     void sizesTheExecutorFromTheProcessorsUnlessANumberIsGiven() {
-        assertThat(new ReliabilityProperties.Executor(0).size())
+        assertThat(executor(0).size())
                 .isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-        assertThat(new ReliabilityProperties.Executor(16).size()).isEqualTo(16);
+        assertThat(executor(16).size()).isEqualTo(16);
     }
 
     @Test
@@ -52,6 +54,10 @@ class ReliabilityPropertiesTest {
         // min-limit and initial-limit belong to gradient2: a fixed limit below the default initial-limit is fine.
         assertThatNoException().isThrownBy(() -> new ReliabilityProperties.Admission(true, Limit.FIXED, 100, 20, 3,
                 2000, Duration.ofMillis(100)));
+    }
+
+    private static ReliabilityProperties.Executor executor(int threads) {
+        return new ReliabilityProperties.Executor(threads, ReliabilityProperties.Executor.AfterStart.TRANSPORT);
     }
 
     private static ReliabilityProperties.Admission admission(int initial, int min, int max, int streams,
