@@ -33,7 +33,8 @@ public record ReliabilityProperties(
      * @param afterStart where a call's callbacks run once its start (the interceptors, the identity check, the
      *                   service method's start) has run on the pool: {@code transport} (the default), on the gRPC
      *                   port's transport thread that read them, two thread hand-offs fewer per stream message; or
-     *                   {@code pool}, there too, for service methods that block on a message, a half-close or an end
+     *                   {@code pool}, on the pool too, for service methods that block on a message, a half-close or
+     *                   an end
      */
     public record Executor(int threads, AfterStart afterStart) {
 
