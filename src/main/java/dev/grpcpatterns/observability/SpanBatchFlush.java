@@ -79,6 +79,8 @@ final class SpanBatchFlush implements ReporterMetrics, AutoCloseable {
         }
     }
 
+    // Called as a span is reported, before it is queued: the flush this starts may run before the span is in the
+    // queue, and then it goes with the next batch or interval.
     @Override
     public void incrementSpans(int quantity) {
         if (unsent.addAndGet(quantity) == BATCH) {
