@@ -20,9 +20,9 @@ import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
  * <p>Why: that thread waits on a condition that zipkin-reporter signals for every span it queues. With sampled calls
  * a few thousand a second it is asleep at each one, so every sampled call paid a thread wake-up beside its span: at
  * 0.1, over a third of what tracing cost a unary call (docs/observability.md). Here a span costs a queue offer and a
- * count; a thread wakes once per batch. A batch is about one message (Boot's sender takes
- * up to 500 KB, some 1,300 of this service's spans), and a tenth of the handler's queue (10,000 spans, the rest
- * dropped), so a burst fills messages long before it fills the queue.
+ * count; a thread wakes once per batch. A batch is about one message (Boot's sender takes up to 500 KB, some 1,300
+ * of this service's spans), and a tenth of the handler's queue (10,000 spans, the rest dropped), so a burst fills
+ * messages long before it fills the queue.
  */
 final class SpanBatchFlush implements ReporterMetrics, AutoCloseable {
 
